@@ -1,0 +1,161 @@
+// A faster decoder for the common subset of `effect/Schema`, built from the schema's AST:
+// a drop-in for `ParseResult.decodeUnknownEither(schema)` that validates exactly as much.
+//
+// Effect's generic parser interprets the AST for every value: an `Either` per node,
+// options merged per call, issue bookkeeping. For the plain shapes API responses are
+// made of (structs, arrays, `NullOr`, literals, string / number / boolean, refinements
+// such as `Int`), this walks the AST once, up front, and returns a tree of small
+// closures that check and copy, with no allocation but the output. Nodes outside the
+// subset (transformations, classes, declarations, suspensions, index signatures, parse
+// option annotations, unions of several objects) are handed to Effect's own parser, so
+// any schema compiles. On failure the whole input is decoded again by Effect's parser,
+// so the error (a `ParseIssue`) is exactly Effect's.
+//
+// Same result as Effect's parser with its default options (`onExcessProperty: "ignore"`,
+// `exact: false`, `errors: "first"`): unknown properties are dropped, optional
+// properties that are absent stay absent, properties come out in the schema's order.
+import { Either, Option, ParseResult, Schema, SchemaAST as AST } from "effect"
+
+const FAIL = Symbol("FAIL")
+
+const hasOwn = Object.prototype.hasOwnProperty
+const IntSchemaId = Schema.IntSchemaId
+
+/** Whether `ast` carries an annotation that changes how Effect parses it. */
+const hasParseAnnotations = (ast) =>
+  Option.isSome(AST.getParseOptionsAnnotation(ast)) || Option.isSome(AST.getDecodingFallbackAnnotation(ast))
+
+/** Effect's own parser for `ast`, as a node of our tree. */
+const generic = (ast) => {
+  const parse = ParseResult.decodeUnknownEither(Schema.make(ast))
+  return (u) => {
+    const r = parse(u)
+    return Either.isRight(r) ? r.right : FAIL
+  }
+}
+
+const isObjectLike = (ast) => {
+  while (ast._tag === "Refinement") ast = ast.from
+  return ast._tag === "TypeLiteral" || ast._tag === "TupleType" || ast._tag === "Declaration" ||
+    ast._tag === "Transformation" || ast._tag === "Suspend"
+}
+
+const go = (ast) => {
+  if (hasParseAnnotations(ast)) return generic(ast)
+  switch (ast._tag) {
+    case "StringKeyword":
+      return (u) => (typeof u === "string" ? u : FAIL)
+    case "NumberKeyword":
+      return (u) => (typeof u === "number" ? u : FAIL)
+    case "BooleanKeyword":
+      return (u) => (typeof u === "boolean" ? u : FAIL)
+    case "UndefinedKeyword":
+    case "VoidKeyword":
+      return (u) => (u === undefined ? u : FAIL)
+    case "UnknownKeyword":
+    case "AnyKeyword":
+      return (u) => u
+    case "Literal": {
+      const literal = ast.literal
+      return (u) => (u === literal ? u : FAIL)
+    }
+    case "Refinement": {
+      const from = go(ast.from)
+      if (AST.getSchemaIdAnnotation(ast).pipe(Option.contains(IntSchemaId))) {
+        return (u) => {
+          const a = from(u)
+          return a !== FAIL && Number.isSafeInteger(a) ? a : FAIL
+        }
+      }
+      const filter = ast.filter
+      return (u) => {
+        const a = from(u)
+        return a !== FAIL && Option.isNone(filter(a, AST.defaultParseOption, ast)) ? a : FAIL
+      }
+    }
+    case "Union": {
+      // Effect tries object members by their literal tags first; keep to unions where the
+      // order cannot matter: at most one member that is not a primitive.
+      if (ast.types.filter(isObjectLike).length > 1) return generic(ast)
+      const members = ast.types.map(go)
+      if (members.length === 2) {
+        const [a, b] = members
+        return (u) => {
+          const r = a(u)
+          return r !== FAIL ? r : b(u)
+        }
+      }
+      return (u) => {
+        for (let i = 0; i < members.length; i++) {
+          const r = members[i](u)
+          if (r !== FAIL) return r
+        }
+        return FAIL
+      }
+    }
+    case "TupleType": {
+      // Arrays only: no fixed elements, one rest element.
+      if (ast.elements.length !== 0 || ast.rest.length !== 1) return generic(ast)
+      const item = go(ast.rest[0].type)
+      return (u) => {
+        if (!Array.isArray(u)) return FAIL
+        const n = u.length
+        const out = new Array(n)
+        for (let i = 0; i < n; i++) {
+          const v = item(u[i])
+          if (v === FAIL) return FAIL
+          out[i] = v
+        }
+        return out
+      }
+    }
+    case "TypeLiteral": {
+      if (ast.indexSignatures.length !== 0) return generic(ast)
+      if (ast.propertySignatures.length === 0) return (u) => (u !== null && u !== undefined ? u : FAIL)
+      const names = ast.propertySignatures.map((ps) => ps.name)
+      const optional = ast.propertySignatures.map((ps) => ps.isOptional)
+      const parsers = ast.propertySignatures.map((ps) => go(ps.type))
+      const n = names.length
+      return (u) => {
+        if (typeof u !== "object" || u === null || Array.isArray(u)) return FAIL
+        const out = {}
+        for (let i = 0; i < n; i++) {
+          const name = names[i]
+          if (optional[i] && !hasOwn.call(u, name)) continue
+          const v = parsers[i](u[name])
+          if (v === FAIL) return FAIL
+          out[name] = v
+        }
+        return out
+      }
+    }
+    default:
+      // Declaration (classes, Date, ...), Transformation, Suspend, Enums, TemplateLiteral,
+      // the remaining keywords: Effect's parser.
+      return generic(ast)
+  }
+}
+
+/**
+ * Like `ParseResult.decodeUnknownEither(schema)`: `Either<A, ParseIssue>`.
+ */
+export const compileDecodeUnknownEither = (schema) => {
+  const fast = go(schema.ast)
+  const slow = ParseResult.decodeUnknownEither(schema)
+  return (u) => {
+    const a = fast(u)
+    return a !== FAIL ? Either.right(a) : slow(u)
+  }
+}
+
+/**
+ * Like `Schema.decodeUnknownSync(schema)`: the value, or throws Effect's `ParseError`.
+ */
+export const compileDecodeUnknownSync = (schema) => {
+  const fast = go(schema.ast)
+  const slow = Schema.decodeUnknownSync(schema)
+  return (u) => {
+    const a = fast(u)
+    return a !== FAIL ? a : slow(u)
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Turns a schema `ParseIssue` into lines that name the field path and the expected type, and never the value
+ * that was received (it may be a secret, or personal data).
+ *
+ * @internal
+ */
+import type * as ParseResult from "effect/ParseResult"
+import type * as AST from "effect/SchemaAST"
+
+const maxLines = 10
+
+const renderPath = (path: ReadonlyArray<PropertyKey>): string => {
+  let out = ""
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`
+    else out += out === "" ? String(key) : `.${String(key)}`
+  }
+  return out === "" ? "(root)" : out
+}
+
+const expected = (ast: AST.AST | AST.Type): string => {
+  const text = String(ast)
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text
+}
+
+/** @internal */
+export const formatIssue = (issue: ParseResult.ParseIssue): Array<string> => {
+  const lines: Array<string> = []
+  const go = (issue: ParseResult.ParseIssue, path: ReadonlyArray<PropertyKey>): void => {
+    if (lines.length >= maxLines) return
+    switch (issue._tag) {
+      case "Pointer": {
+        const keys = Array.isArray(issue.path) ? issue.path : [issue.path]
+        return go(issue.issue, [...path, ...keys])
+      }
+      case "Composite": {
+        const issues = Array.isArray(issue.issues) ? issue.issues : [issue.issues as ParseResult.ParseIssue]
+        if (issue.ast._tag === "Union" && issues.every((i) => i._tag === "Type")) {
+          lines.push(`${renderPath(path)}: expected ${expected(issue.ast)}`)
+          return
+        }
+        for (const inner of issues) go(inner, path)
+        return
+      }
+      case "Refinement":
+        if (issue.kind === "From") return go(issue.issue, path)
+        lines.push(`${renderPath(path)}: expected ${expected(issue.ast)}`)
+        return
+      case "Transformation":
+        return go(issue.issue, path)
+      case "Type":
+        lines.push(`${renderPath(path)}: expected ${expected(issue.ast)}`)
+        return
+      case "Missing":
+        lines.push(`${renderPath(path)}: is missing (expected ${expected(issue.ast)})`)
+        return
+      case "Unexpected":
+        lines.push(`${renderPath(path)}: is not allowed`)
+        return
+      case "Forbidden":
+        lines.push(`${renderPath(path)}: cannot be decoded here`)
+        return
+    }
+  }
+  go(issue, [])
+  return lines.length > 0 ? lines : ["(root): invalid"]
+}

@@ -1,0 +1,401 @@
+/**
+ * The one request path: URL, query, headers, per-attempt timeout, body reading, classification into a value or
+ * an `AdminApiError`, decoding, retries, concurrency and rate limits. Every operation of every resource goes
+ * through `make(...).execute`.
+ *
+ * @internal
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
+import * as RateLimiter from "effect/RateLimiter"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type * as AdminApiConfig from "../AdminApiConfig.js"
+import type { AdminApiError } from "../AdminApiError.js"
+import * as Errors from "../AdminApiError.js"
+import * as Retry from "../Retry.js"
+import { formatIssue } from "./issues.js"
+import { packageName, packageVersion } from "./version.js"
+
+/**
+ * One call, ready to send: everything about the endpoint has been resolved and validated.
+ *
+ * @internal
+ */
+export interface Call<A> {
+  /** The operation's name in the tree, e.g. `projects.users.create`. */
+  readonly operation: string
+  readonly method: "GET" | "POST" | "DELETE"
+  /** The encoded path below the base URL, e.g. `/organization/users/user_1`. */
+  readonly path: string
+  readonly query: ReadonlyArray<readonly [string, string]>
+  /** The JSON body, or undefined for none. */
+  readonly body: unknown
+  readonly decode: (json: unknown) => Either.Either<A, ParseResult.ParseIssue>
+  /** A POST that creates: retried only on 429 and on connection errors raised before sending. */
+  readonly create: boolean
+}
+
+/**
+ * @internal
+ */
+export interface Response<A> {
+  readonly value: A
+  readonly requestId: string | null
+}
+
+/**
+ * @internal
+ */
+export interface Requester {
+  readonly execute: <A>(call: Call<A>) => Effect.Effect<Response<A>, AdminApiError>
+  readonly options: AdminApiConfig.Resolved
+}
+
+const preSendCodes: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_HAS_EXPIRED",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN"
+])
+
+/** Error codes found along an error's `cause` chain (and inside AggregateErrors). */
+const errorCodes = (u: unknown, depth = 0): Array<string> => {
+  if (depth > 6 || typeof u !== "object" || u === null) return []
+  const codes: Array<string> = []
+  const record = u as { readonly code?: unknown; readonly cause?: unknown; readonly errors?: unknown }
+  if (typeof record.code === "string") codes.push(record.code)
+  if (Array.isArray(record.errors)) {
+    for (const inner of record.errors) codes.push(...errorCodes(inner, depth + 1))
+  }
+  codes.push(...errorCodes(record.cause, depth + 1))
+  return codes
+}
+
+const causeMessage = (u: unknown): string => {
+  const codes = errorCodes(u)
+  const message = typeof u === "object" && u !== null && "message" in u && typeof u.message === "string"
+    ? u.message
+    : "transport failure"
+  return codes.length > 0 ? `${message} (${[...new Set(codes)].join(", ")})` : message
+}
+
+const header = (headers: Headers.Headers, name: string): string | undefined => {
+  const value = headers[name]
+  return typeof value === "string" ? value : undefined
+}
+
+/**
+ * The wait a response asks for: `retry-after-ms`, else `retry-after` as seconds, else as an HTTP date (against
+ * the `Clock`). Garbage and negative values are ignored; a date in the past is a wait of 0.
+ *
+ * @internal
+ */
+export const parseRetryAfter = (headers: Headers.Headers, nowMillis: number): Duration.Duration | null => {
+  const ms = header(headers, "retry-after-ms")
+  if (ms !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Duration.millis(Number(ms))
+  const after = header(headers, "retry-after")
+  if (after === undefined) return null
+  if (/^\s*\d+(\.\d+)?\s*$/.test(after)) return Duration.millis(Number(after) * 1000)
+  const date = Date.parse(after)
+  if (Number.isNaN(date) || !/[a-z]/i.test(after)) return null
+  return Duration.millis(Math.max(0, date - nowMillis))
+}
+
+const shouldRetryHeader = (headers: Headers.Headers): boolean | null => {
+  const value = header(headers, "x-should-retry")
+  return value === "true" ? true : value === "false" ? false : null
+}
+
+const str = (u: unknown): string | null =>
+  typeof u === "string" ? u : typeof u === "number" || typeof u === "boolean" ? String(u) : null
+
+const statusErrorClass = (status: number) => {
+  switch (status) {
+    case 400:
+      return Errors.BadRequestError
+    case 401:
+      return Errors.AuthenticationError
+    case 403:
+      return Errors.PermissionDeniedError
+    case 404:
+      return Errors.NotFoundError
+    case 409:
+      return Errors.ConflictError
+    case 422:
+      return Errors.UnprocessableEntityError
+    case 429:
+      return Errors.RateLimitError
+    default:
+      return status >= 500 ? Errors.InternalServerError : Errors.ApiError
+  }
+}
+
+/** Removes the key from text that came from outside (a proxy echoing headers, say). */
+const scrub = (text: string, key: string): string => key.length >= 4 ? text.split(key).join("<redacted>") : text
+
+const statusError = (
+  call: Call<unknown>,
+  status: number,
+  headers: Headers.Headers,
+  text: string,
+  nowMillis: number,
+  key: string
+): Errors.StatusError => {
+  let error: Errors.ErrorBody | null = null
+  let bodyText: string | null = null
+  try {
+    const json: unknown = JSON.parse(text)
+    const inner = typeof json === "object" && json !== null && "error" in json ? json.error : undefined
+    if (typeof inner === "object" && inner !== null) {
+      const e = inner as Record<string, unknown>
+      error = {
+        message: str(e.message) === null ? null : scrub(str(e.message)!, key),
+        type: str(e.type),
+        code: str(e.code),
+        param: str(e.param)
+      }
+    } else if (typeof inner === "string") {
+      error = { message: scrub(inner, key), type: null, code: null, param: null }
+    }
+  } catch {
+    // not JSON: keep the text
+  }
+  if (error === null && text.trim() !== "") bodyText = scrub(text.trim().slice(0, 512), key)
+  const ErrorClass = statusErrorClass(status)
+  return new ErrorClass({
+    status,
+    method: call.method,
+    path: call.path,
+    requestId: header(headers, "x-request-id") ?? null,
+    error,
+    bodyText,
+    retryAfter: parseRetryAfter(headers, nowMillis),
+    shouldRetry: shouldRetryHeader(headers)
+  })
+}
+
+const decodeError = (call: Call<unknown>, status: number, headers: Headers.Headers, issues: ReadonlyArray<string>) =>
+  new Errors.ResponseDecodeError({
+    method: call.method,
+    path: call.path,
+    status,
+    requestId: header(headers, "x-request-id") ?? null,
+    issues
+  })
+
+/**
+ * Whether this call retries this error: transient (`AdminApiError.isRetryable`), a requested wait within 60 s,
+ * and for a create only what cannot duplicate it.
+ *
+ * @internal
+ */
+export const shouldRetry = (create: boolean) => (error: AdminApiError): boolean => {
+  if (!Errors.isRetryable(error)) return false
+  const wait = Retry.retryAfter(error)
+  if (wait._tag === "Some" && Duration.greaterThan(wait.value, Retry.maxRetryAfter)) return false
+  if (create) return error._tag === "RateLimitError" || (error._tag === "ConnectionError" && !error.sent)
+  return true
+}
+
+const concatBytes = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  if (parts.length === 1) return parts[0]!
+  const out = new Uint8Array(size)
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
+}
+
+const decoder = new TextDecoder()
+
+/**
+ * Builds the requester of one layer: the configured client, the limits, the retry policy.
+ *
+ * @internal
+ */
+export const make = (
+  options: AdminApiConfig.Resolved
+): Effect.Effect<Requester, never, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const key = Redacted.value(options.apiKey)
+    const baseHeaders: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": `${packageName}/${packageVersion}`
+    }
+    if (options.organization !== undefined) baseHeaders["openai-organization"] = options.organization
+    if (options.project !== undefined) baseHeaders["openai-project"] = options.project
+
+    const client = (yield* HttpClient.HttpClient).pipe(
+      HttpClient.mapRequest((request) =>
+        request.pipe(
+          HttpClientRequest.prependUrl(options.baseUrl),
+          HttpClientRequest.setHeaders(baseHeaders),
+          HttpClientRequest.bearerToken(options.apiKey)
+        )
+      ),
+      HttpClient.withTracerPropagation(false)
+    )
+
+    const semaphore = options.maxConcurrentRequests === undefined
+      ? undefined
+      : yield* Effect.makeSemaphore(options.maxConcurrentRequests)
+    const rateLimiter = options.rateLimit === undefined
+      ? undefined
+      : yield* RateLimiter.make({ limit: options.rateLimit.limit, interval: options.rateLimit.interval })
+    const limit = <A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> => {
+      const permitted = semaphore === undefined ? effect : semaphore.withPermits(1)(effect)
+      return rateLimiter === undefined ? permitted : rateLimiter(permitted)
+    }
+
+    const readBody = (
+      call: Call<unknown>,
+      response: HttpClientResponse.HttpClientResponse
+    ): Effect.Effect<string, Errors.ConnectionError | Errors.ResponseDecodeError> => {
+      const toConnectionError = (error: HttpClientError.ResponseError) =>
+        new Errors.ConnectionError({
+          method: call.method,
+          path: call.path,
+          sent: true,
+          reason: `failed while reading the body: ${causeMessage(error.cause)}`
+        })
+      const tooLarge = decodeError(call, response.status, response.headers, [
+        `body: larger than maxResponseBytes (${options.maxResponseBytes} bytes)`
+      ])
+      const length = Number(header(response.headers, "content-length") ?? Number.NaN)
+      if (Number.isFinite(length) && length <= options.maxResponseBytes) {
+        return Effect.mapError(response.text, toConnectionError)
+      }
+      // Unknown or too large a length: read chunk by chunk, and cancel as soon as the limit is passed.
+      const parts: Array<Uint8Array> = []
+      let size = 0
+      return response.stream.pipe(
+        Stream.mapError(toConnectionError),
+        Stream.runForEachChunk((chunk) => {
+          for (const bytes of chunk) {
+            size += bytes.length
+            parts.push(bytes)
+          }
+          return size > options.maxResponseBytes ? Effect.fail(tooLarge) : Effect.void
+        }),
+        Effect.map(() => decoder.decode(concatBytes(parts, size)))
+      )
+    }
+
+    const classify = <A>(
+      call: Call<A>,
+      response: HttpClientResponse.HttpClientResponse,
+      text: string
+    ): Effect.Effect<Response<A>, AdminApiError> => {
+      const status = response.status
+      if (status < 200 || status >= 300) {
+        return Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now) => Effect.fail(statusError(call, status, response.headers, text, now, key))
+        )
+      }
+      const contentType = header(response.headers, "content-type")
+      if (contentType !== undefined && !/\bjson\b/i.test(contentType)) {
+        return Effect.fail(
+          decodeError(call, status, response.headers, ["content-type: expected application/json"])
+        )
+      }
+      let json: unknown
+      try {
+        json = JSON.parse(text)
+      } catch {
+        return Effect.fail(decodeError(call, status, response.headers, ["body: expected JSON"]))
+      }
+      const decoded = call.decode(json)
+      return Either.isRight(decoded)
+        ? Effect.succeed({ value: decoded.right, requestId: header(response.headers, "x-request-id") ?? null })
+        : Effect.fail(decodeError(call, status, response.headers, formatIssue(decoded.left)))
+    }
+
+    const attempt = <A>(call: Call<A>, request: HttpClientRequest.HttpClientRequest) =>
+      client.execute(request).pipe(
+        Effect.catchAll((error) =>
+          Effect.fail(
+            new Errors.ConnectionError({
+              method: call.method,
+              path: call.path,
+              sent: !errorCodes(error.cause).some((code) => preSendCodes.has(code)),
+              reason: causeMessage(error.cause ?? error)
+            })
+          )
+        ),
+        Effect.flatMap((response) =>
+          Effect.flatMap(readBody(call as Call<unknown>, response), (text) => classify(call, response, text))
+        ),
+        Effect.timeoutFail({
+          duration: options.timeout,
+          onTimeout: () => new Errors.TimeoutError({ method: call.method, path: call.path, timeout: options.timeout })
+        }),
+        limit
+      )
+
+    const logRetry = (call: Call<unknown>, attemptNumber: number, error: AdminApiError, delay: Duration.Duration) => {
+      const attributes = {
+        operation: call.operation,
+        attempt: attemptNumber,
+        error: error._tag,
+        status: "status" in error ? error.status : null,
+        requestId: "requestId" in error ? error.requestId : null,
+        delayMillis: Duration.toMillis(delay)
+      }
+      return Effect.zipRight(
+        Effect.flatMap(
+          Effect.option(Effect.currentSpan),
+          (span) =>
+            span._tag === "Some"
+              ? Effect.flatMap(Clock.currentTimeNanos, (now) =>
+                Effect.sync(() => span.value.event("retry", now, attributes)))
+              : Effect.void
+        ),
+        Effect.logDebug("AdminApi: retrying").pipe(Effect.annotateLogs(attributes))
+      )
+    }
+
+    const retrySchedule = (call: Call<unknown>) =>
+      Schedule.delays(options.retry).pipe(
+        Schedule.intersect(Schedule.identity<AdminApiError>()),
+        Schedule.intersect(Schedule.count),
+        Schedule.onDecision(([[delay, error], count], decision) =>
+          decision._tag === "Continue" ? logRetry(call, count + 2, error, delay) : Effect.void
+        )
+      )
+
+    const execute = <A>(call: Call<A>): Effect.Effect<Response<A>, AdminApiError> => {
+      let request = HttpClientRequest.make(call.method)(call.path)
+      if (call.query.length > 0) request = HttpClientRequest.setUrlParams(request, call.query)
+      if (call.body !== undefined) {
+        request = HttpClientRequest.bodyText(request, JSON.stringify(call.body), "application/json")
+      }
+      return Effect.retry(attempt(call, request), {
+        schedule: retrySchedule(call as Call<unknown>),
+        while: shouldRetry(call.create)
+      })
+    }
+
+    return { execute, options }
+  })
