@@ -5,6 +5,7 @@
 //
 //   node bench/decode.mjs --candidate NAME [--smoke]
 //   node bench/decode.mjs --list            (prints the candidate names, one JSON array)
+//   node bench/decode.mjs --all --smoke     (every candidate in one process, one JSON array)
 //
 // Before timing, every candidate must accept every generated user and reject each of a
 // list of invalid ones, so that no candidate gets cheaper by validating less.
@@ -30,10 +31,12 @@ const perItem = (decode) => (body) => {
 
 export const candidates = {
   "Struct+NullOr · Schema.decodeUnknownSync · per item": {
+    short: "Struct · decodeUnknownSync · item",
     form: "Schema.Struct, optional(NullOr(X)), role: String",
     make: () => perItem(Schema.decodeUnknownSync(S.UserStructNullOr))
   },
   "Struct+NullOr · Schema.decodeUnknownEither · per item": {
+    short: "Struct · Schema.decodeUnknownEither · item",
     form: "Schema.Struct, optional(NullOr(X)), role: String",
     make: () => {
       const d = Schema.decodeUnknownEither(S.UserStructNullOr)
@@ -41,6 +44,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · ParseResult.decodeUnknownEither · per item": {
+    short: "Struct · ParseResult.decodeUnknownEither · item",
     form: "Schema.Struct, optional(NullOr(X)), role: String",
     make: () => {
       const d = ParseResult.decodeUnknownEither(S.UserStructNullOr)
@@ -48,18 +52,22 @@ export const candidates = {
     }
   },
   "Struct+NullOr, role Union(Literal,String) · decodeUnknownSync · per item": {
+    short: "Struct, role Union · decodeUnknownSync · item",
     form: "Schema.Struct, optional(NullOr(X)), role: Union(Literal('owner','reader'), String)",
     make: () => perItem(Schema.decodeUnknownSync(S.UserStructNullOrRoleUnion))
   },
   "Struct+optionalWith(nullable) · decodeUnknownSync · per item": {
+    short: "Struct optionalWith · decodeUnknownSync · item",
     form: "Schema.Struct, optionalWith(X, {nullable: true}), role: String",
     make: () => perItem(Schema.decodeUnknownSync(S.UserStructOptionalWith))
   },
   "Class+NullOr · decodeUnknownSync · per item": {
+    short: "Class · decodeUnknownSync · item",
     form: "Schema.Class, optional(NullOr(X)), role: String",
     make: () => perItem(Schema.decodeUnknownSync(S.UserClass))
   },
   "Struct+NullOr · Schema.is (validate, keep input) · per item": {
+    short: "Struct · Schema.is · item",
     form: "Schema.is(Schema.Struct optional(NullOr(X))): validates, returns the input object as is",
     make: () => {
       const is = Schema.is(S.UserStructNullOr)
@@ -68,6 +76,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · decodeUnknownSync · Schema.Array(User) per page": {
+    short: "Array(Struct) · decodeUnknownSync · page",
     form: "Schema.Array(Schema.Struct optional(NullOr(X)))",
     make: () => {
       const d = Schema.decodeUnknownSync(Schema.Array(S.UserStructNullOr))
@@ -75,6 +84,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · ParseResult.decodeUnknownEither · Schema.Array(User) per page": {
+    short: "Array(Struct) · ParseResult.decodeUnknownEither",
     form: "Schema.Array(Schema.Struct optional(NullOr(X)))",
     make: () => {
       const d = ParseResult.decodeUnknownEither(Schema.Array(S.UserStructNullOr))
@@ -82,6 +92,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · decodeUnknownSync · whole envelope": {
+    short: "envelope · decodeUnknownSync",
     form: "Schema.Struct({object, data: Array(User), first_id, last_id, has_more})",
     make: () => {
       const d = Schema.decodeUnknownSync(S.PageStructNullOr)
@@ -89,6 +100,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · ParseResult.decodeUnknownEither · whole envelope": {
+    short: "envelope · ParseResult.decodeUnknownEither",
     form: "Schema.Struct({object, data: Array(User), first_id, last_id, has_more})",
     make: () => {
       const d = ParseResult.decodeUnknownEither(S.PageStructNullOr)
@@ -96,6 +108,7 @@ export const candidates = {
     }
   },
   "Struct+optionalWith(nullable) · decodeUnknownSync · whole envelope": {
+    short: "envelope optionalWith · decodeUnknownSync",
     form: "envelope of Schema.Struct optionalWith(X, {nullable: true})",
     make: () => {
       const d = Schema.decodeUnknownSync(S.PageStructOptionalWith)
@@ -103,6 +116,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · compiled from the AST (bench/compile.mjs) · per item": {
+    short: "Struct · compiled from the AST · item",
     form: "Schema.Struct optional(NullOr(X)), decoded by compileDecodeUnknownEither(User) (Effect's parser only on failure)",
     make: () => {
       const d = compileDecodeUnknownEither(S.UserStructNullOr)
@@ -110,6 +124,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · compiled from the AST (bench/compile.mjs) · whole envelope": {
+    short: "envelope · compiled from the AST",
     form: "Schema.Struct envelope, decoded by compileDecodeUnknownSync(Page) (Effect's parser only on failure)",
     make: () => {
       const d = compileDecodeUnknownSync(S.PageStructNullOr)
@@ -117,6 +132,7 @@ export const candidates = {
     }
   },
   "Class+NullOr · decodeUnknownSync · whole envelope": {
+    short: "envelope of Class · decodeUnknownSync",
     form: "envelope of Schema.Class optional(NullOr(X))",
     make: () => {
       const d = Schema.decodeUnknownSync(S.PageClass)
@@ -215,13 +231,21 @@ const main = () => {
     process.stdout.write(JSON.stringify(Object.keys(candidates)) + "\n")
     return
   }
-  const name = argv[argv.indexOf("--candidate") + 1]
+  const smoke = argv.includes("--smoke")
+  if (argv.includes("--all")) {
+    // every candidate in this one process (for the smoke run: quick, not a measurement)
+    process.stdout.write(JSON.stringify(Object.keys(candidates).map((name) => measure(name, smoke))) + "\n")
+    return
+  }
+  process.stdout.write(JSON.stringify(measure(argv[argv.indexOf("--candidate") + 1], smoke)) + "\n")
+}
+
+const measure = (name, smoke) => {
   const candidate = candidates[name]
   if (!candidate) throw new Error("unknown candidate: " + name)
-  const smoke = argv.includes("--smoke")
-  const warmMs = smoke ? 30 : 400
-  const batchMs = smoke ? 20 : 150
-  const batches = smoke ? 3 : 7
+  const warmMs = smoke ? 10 : 400
+  const batchMs = smoke ? 10 : 150
+  const batches = smoke ? 2 : 7
 
   const PAGES = 20
   const texts = []
@@ -252,6 +276,7 @@ const main = () => {
     scenario: "D",
     candidate: name,
     form: candidate.form,
+    short: candidate.short,
     items,
     parseUsPerItem: median(parse),
     decodeUsPerItem: median(decode),
@@ -260,7 +285,7 @@ const main = () => {
     ratio: median(decode) / median(parse),
     sink: sink > 0
   }
-  process.stdout.write(JSON.stringify(result) + "\n")
+  return result
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main()

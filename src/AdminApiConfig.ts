@@ -8,6 +8,7 @@ import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type { AdminApiError } from "./AdminApiError.js"
@@ -205,9 +206,10 @@ const optionalEnv = (name: string): Config.Config<string | undefined> =>
  * @category config
  */
 export const fromEnv: Config.Config<Options> = Config.all({
-  apiKey: Config.redacted("OPENAI_ADMIN_KEY").pipe(
-    Config.validate({ message: "must not be blank", validation: (key) => Redacted.value(key).trim() !== "" })
-  ),
+  apiKey: Config.mapOrFail(Config.string("OPENAI_ADMIN_KEY"), (key) =>
+    key.trim() === ""
+      ? Either.left(ConfigError.InvalidData(["OPENAI_ADMIN_KEY"], "must not be blank"))
+      : Either.right(Redacted.make(key.trim()))),
   baseUrl: optionalEnv("OPENAI_BASE_URL"),
   organization: optionalEnv("OPENAI_ORG_ID"),
   project: optionalEnv("OPENAI_PROJECT_ID")

@@ -391,9 +391,15 @@ export const make = (
       if (call.body !== undefined) {
         request = HttpClientRequest.bodyText(request, JSON.stringify(call.body), "application/json")
       }
-      return Effect.retry(attempt(call, request), {
-        schedule: retrySchedule(call as Call<unknown>),
-        while: shouldRetry(call.create)
+      const retryable = shouldRetry(call.create)
+      const once = attempt(call, request)
+      // The schedule is stepped only with errors this call retries (Effect.retry's `while` would step it first).
+      return Effect.flatMap(Schedule.driver(retrySchedule(call as Call<unknown>)), (driver) => {
+        const loop: Effect.Effect<Response<A>, AdminApiError> = Effect.catchAll(once, (error) =>
+          retryable(error)
+            ? Effect.matchEffect(driver.next(error), { onFailure: () => Effect.fail(error), onSuccess: () => loop })
+            : Effect.fail(error))
+        return loop
       })
     }
 
