@@ -105,15 +105,15 @@ const eventually = <A>(effect: Effect.Effect<A>, predicate: (a: A) => boolean, t
 /** Follows a cursor-id list to the end, returning every page. */
 const allCursorPages = (server: Server, path: string, limit: number) =>
   Effect.gen(function*() {
-    const pages: Array<any> = []
+    const pages: Array<CursorPage> = []
     let after: string | undefined
     while (true) {
       const sep = path.includes("?") ? "&" : "?"
-      const r = yield* get(server, `${path}${sep}limit=${limit}${after === undefined ? "" : `&after=${encodeURIComponent(after)}`}`)
+      const r = yield* get<CursorPage>(server, `${path}${sep}limit=${limit}${after === undefined ? "" : `&after=${encodeURIComponent(after)}`}`)
       expect(r.status).toBe(200)
       pages.push(r.body)
       if (!r.body.has_more) return pages
-      after = r.body.last_id
+      after = r.body.last_id ?? undefined
     }
   })
 
@@ -127,13 +127,12 @@ describe("FakeAdminServer", () => {
         expect(pages.map((p) => p.data.length)).toEqual([2, 2, 1])
         for (const page of pages) {
           expect(page.object).toBe("list")
-          expect(page.first_id).toBe(page.data[0].id)
-          expect(page.last_id).toBe(page.data[page.data.length - 1].id)
+          expect(page.first_id).toBe(page.data[0]!.id)
+          expect(page.last_id).toBe(page.data[page.data.length - 1]!.id)
         }
-        const ids = pages.flatMap((p) => p.data.map((u: any) => u.id))
-        expect(ids).toEqual(Seed.small.users.map((u) => u.id))
+        expect(pages.flatMap((p) => ids(p.data))).toEqual(Seed.small.users.map((u) => u.id))
         expect(pages[0].data[0]).toEqual(Seed.small.users[0])
-        const whole = yield* get(server, "/organization/users")
+        const whole = yield* get<CursorPage>(server, "/organization/users")
         expect(whole.body.data).toHaveLength(5)
         expect(whole.body.has_more).toBe(false)
         expect(whole.headers.get("content-type")).toBe("application/json")
@@ -144,13 +143,13 @@ describe("FakeAdminServer", () => {
       Effect.gen(function*() {
         const server = yield* FakeAdminServer.make()
         for (const limit of ["0", "101", "abc"]) {
-          const r = yield* get(server, `/organization/users?limit=${limit}`)
+          const r = yield* get<ErrorJson>(server, `/organization/users?limit=${limit}`)
           expect(r.status).toBe(400)
           expect(r.body.error.param).toBe("limit")
           expect(Object.keys(r.body.error).sort()).toEqual(["code", "message", "param", "type"])
         }
         expect((yield* get(server, "/organization/users?limit=100")).status).toBe(200)
-        const unknown = yield* get(server, "/organization/users?after=user_nobody")
+        const unknown = yield* get<ErrorJson>(server, "/organization/users?after=user_nobody")
         expect(unknown.status).toBe(400)
         expect(unknown.body.error.param).toBe("after")
       }))
@@ -158,11 +157,14 @@ describe("FakeAdminServer", () => {
     it.scoped("filters by emails[] and emails", () =>
       Effect.gen(function*() {
         const server = yield* FakeAdminServer.make()
-        const bracket = yield* get(server, "/organization/users?emails[]=alan@example.com&emails[]=ada@example.com")
-        expect(bracket.body.data.map((u: any) => u.id)).toEqual(["user_ada", "user_alan"])
-        const plain = yield* get(server, "/organization/users?emails=grace%40example.com")
-        expect(plain.body.data.map((u: any) => u.id)).toEqual(["user_grace"])
-        const none = yield* get(server, "/organization/users?emails[]=nobody@example.com")
+        const bracket = yield* get<CursorPage>(
+          server,
+          "/organization/users?emails[]=alan@example.com&emails[]=ada@example.com"
+        )
+        expect(ids(bracket.body.data)).toEqual(["user_ada", "user_alan"])
+        const plain = yield* get<CursorPage>(server, "/organization/users?emails=grace%40example.com")
+        expect(ids(plain.body.data)).toEqual(["user_grace"])
+        const none = yield* get<CursorPage>(server, "/organization/users?emails[]=nobody@example.com")
         expect(none.body).toEqual({ object: "list", data: [], first_id: null, last_id: null, has_more: false })
         const [recorded] = (yield* server.requests).slice(0, 1)
         expect(recorded!.query).toEqual({ "emails[]": ["alan@example.com", "ada@example.com"] })
@@ -176,15 +178,18 @@ describe("FakeAdminServer", () => {
         const updated = yield* call(server, "/organization/users/user_grace", { method: "POST", body: { role: "owner" } })
         expect(updated.status).toBe(200)
         expect(updated.body.role).toBe("owner")
-        const bad = yield* call(server, "/organization/users/user_grace", { method: "POST", body: { role: "admin" } })
+        const bad = yield* call<ErrorJson>(server, "/organization/users/user_grace", {
+          method: "POST",
+          body: { role: "admin" }
+        })
         expect(bad.status).toBe(400)
         expect(bad.body.error.param).toBe("role")
         const deleted = yield* call(server, "/organization/users/user_alan", { method: "DELETE" })
         expect(deleted.body).toEqual({ object: "organization.user.deleted", id: "user_alan", deleted: true })
         expect((yield* get(server, "/organization/users/user_alan")).status).toBe(404)
         // the deleted user also left its projects
-        const alpha = yield* get(server, "/organization/projects/proj_alpha/users")
-        expect(alpha.body.data.map((u: any) => u.id)).toEqual(["user_ada", "user_grace"])
+        const alpha = yield* get<CursorPage>(server, "/organization/projects/proj_alpha/users")
+        expect(ids(alpha.body.data)).toEqual(["user_ada", "user_grace"])
 
         yield* server.reset
         expect(yield* server.requests).toEqual([])
@@ -215,13 +220,13 @@ describe("FakeAdminServer", () => {
     it.scoped("404 for unknown ids (decoded) and unknown routes", () =>
       Effect.gen(function*() {
         const server = yield* FakeAdminServer.make()
-        const user = yield* get(server, "/organization/users/user_nobody")
+        const user = yield* get<ErrorJson>(server, "/organization/users/user_nobody")
         expect(user.status).toBe(404)
         expect(user.body.error.message).toBe("No such user: user_nobody")
-        const project = yield* get(server, "/organization/projects/p%2F1/users")
+        const project = yield* get<ErrorJson>(server, "/organization/projects/p%2F1/users")
         expect(project.status).toBe(404)
         expect(project.body.error.message).toBe("No such project: p/1")
-        const route = yield* get(server, "/organization/nothing")
+        const route = yield* get<ErrorJson>(server, "/organization/nothing")
         expect(route.status).toBe(404)
         expect(route.body.error).toMatchObject({ type: "invalid_request_error", code: null, param: null })
         const requests = yield* server.requests
@@ -247,8 +252,8 @@ describe("FakeAdminServer", () => {
     it.scoped("lists, creates, updates and archives projects", () =>
       Effect.gen(function*() {
         const server = yield* FakeAdminServer.make()
-        const list = yield* get(server, "/organization/projects")
-        expect(list.body.data.map((p: any) => p.id)).toEqual(["proj_alpha", "proj_beta"])
+        const list = yield* get<CursorPage>(server, "/organization/projects")
+        expect(ids(list.body.data)).toEqual(["proj_alpha", "proj_beta"])
         const created = yield* call(server, "/organization/projects", { method: "POST", body: { name: "Gamma" } })
         expect(created.body).toMatchObject({ object: "organization.project", name: "Gamma", archived_at: null, status: "active" })
         expect(created.body.id).toMatch(/^proj_/)
@@ -257,13 +262,13 @@ describe("FakeAdminServer", () => {
         const archived = yield* call(server, "/organization/projects/proj_beta/archive", { method: "POST" })
         expect(archived.body.status).toBe("archived")
         expect(typeof archived.body.archived_at).toBe("number")
-        const active = yield* get(server, "/organization/projects")
-        expect(active.body.data.map((p: any) => p.id)).toEqual(["proj_alpha", created.body.id])
-        const all = yield* get(server, "/organization/projects?include_archived=true")
-        expect(all.body.data.map((p: any) => p.id)).toEqual(["proj_alpha", "proj_beta", created.body.id])
+        const active = yield* get<CursorPage>(server, "/organization/projects")
+        expect(ids(active.body.data)).toEqual(["proj_alpha", created.body.id])
+        const all = yield* get<CursorPage>(server, "/organization/projects?include_archived=true")
+        expect(ids(all.body.data)).toEqual(["proj_alpha", "proj_beta", created.body.id])
         // a cursor naming an archived (hidden) project still works
-        const after = yield* get(server, "/organization/projects?after=proj_beta")
-        expect(after.body.data.map((p: any) => p.id)).toEqual([created.body.id])
+        const after = yield* get<CursorPage>(server, "/organization/projects?after=proj_beta")
+        expect(ids(after.body.data)).toEqual([created.body.id])
         expect((yield* call(server, "/organization/projects", { method: "POST", body: {} })).status).toBe(400)
       }))
 
@@ -309,10 +314,11 @@ describe("FakeAdminServer", () => {
     it.scoped("creates service accounts and records the minted secrets", () =>
       Effect.gen(function*() {
         const server = yield* FakeAdminServer.make()
-        const created = yield* call(server, "/organization/projects/proj_alpha/service_accounts", {
-          method: "POST",
-          body: { name: "ci-bot" }
-        })
+        const created = yield* call<Item & { readonly api_key: { readonly value: string } }>(
+          server,
+          "/organization/projects/proj_alpha/service_accounts",
+          { method: "POST", body: { name: "ci-bot" } }
+        )
         expect(created.status).toBe(200)
         expect(created.body).toMatchObject({
           object: "organization.project.service_account",
@@ -322,7 +328,7 @@ describe("FakeAdminServer", () => {
         })
         expect(created.body.api_key.value).toMatch(/^sk-svcacct-/)
         expect(yield* server.mintedSecrets).toEqual([created.body.api_key.value])
-        const list = yield* get(server, "/organization/projects/proj_alpha/service_accounts")
+        const list = yield* get<CursorPage>(server, "/organization/projects/proj_alpha/service_accounts")
         expect(list.body.data).toEqual([{
           object: "organization.project.service_account",
           id: created.body.id,
@@ -339,20 +345,23 @@ describe("FakeAdminServer", () => {
     it.scoped("pages groups with next", () =>
       Effect.gen(function*() {
         const server = yield* FakeAdminServer.make()
-        const first = yield* get(server, "/organization/groups?limit=2")
+        const first = yield* get<NextPage>(server, "/organization/groups?limit=2")
         expect(first.body.object).toBe("list")
-        expect(first.body.data.map((g: any) => g.id)).toEqual(["group_engineering", "group_sales"])
+        expect(ids(first.body.data)).toEqual(["group_engineering", "group_sales"])
         expect(first.body.has_more).toBe(true)
         expect(typeof first.body.next).toBe("string")
         expect(first.body.next).not.toBe("group_sales")
         expect(first.body).not.toHaveProperty("last_id")
-        const second = yield* get(server, `/organization/groups?limit=2&after=${encodeURIComponent(first.body.next)}`)
+        const second = yield* get<NextPage>(server, `/organization/groups?limit=2&after=${encodeURIComponent(first.body.next!)}`)
         expect(second.body).toEqual({ object: "list", data: [Seed.small.groups[2]], has_more: false, next: null })
-        const desc = yield* get(server, "/organization/groups?order=desc&limit=2")
-        expect(desc.body.data.map((g: any) => g.id)).toEqual(["group_support", "group_sales"])
-        const descNext = yield* get(server, `/organization/groups?order=desc&limit=2&after=${encodeURIComponent(desc.body.next)}`)
-        expect(descNext.body.data.map((g: any) => g.id)).toEqual(["group_engineering"])
-        expect((yield* get(server, "/organization/groups")).body.data).toHaveLength(3)
+        const desc = yield* get<NextPage>(server, "/organization/groups?order=desc&limit=2")
+        expect(ids(desc.body.data)).toEqual(["group_support", "group_sales"])
+        const descNext = yield* get<NextPage>(
+          server,
+          `/organization/groups?order=desc&limit=2&after=${encodeURIComponent(desc.body.next!)}`
+        )
+        expect(ids(descNext.body.data)).toEqual(["group_engineering"])
+        expect((yield* get<NextPage>(server, "/organization/groups")).body.data).toHaveLength(3)
         expect((yield* get(server, "/organization/groups?limit=1001")).status).toBe(400)
         expect((yield* get(server, "/organization/groups?after=group_sales")).status).toBe(400)
       }))
@@ -361,12 +370,12 @@ describe("FakeAdminServer", () => {
       Effect.gen(function*() {
         const server = yield* FakeAdminServer.make()
         const start = 1_730_419_200
-        const first = yield* get(server, `/organization/usage/completions?start_time=${start}&limit=2`)
+        const first = yield* get<UsagePage>(server, `/organization/usage/completions?start_time=${start}&limit=2`)
         expect(first.body.object).toBe("page")
         expect(first.body.data).toHaveLength(2)
         expect(first.body.has_more).toBe(true)
         expect(typeof first.body.next_page).toBe("string")
-        const bucket = first.body.data[0]
+        const bucket = first.body.data[0]!
         expect(bucket).toMatchObject({ object: "bucket", start_time: start, end_time: start + 86_400 })
         expect(bucket.results[0]).toMatchObject({
           object: "organization.usage.completions.result",
@@ -376,33 +385,40 @@ describe("FakeAdminServer", () => {
           model: null,
           batch: null
         })
-        for (const key of ["input_tokens", "output_tokens", "input_cached_tokens", "input_audio_tokens", "output_audio_tokens", "num_model_requests"]) {
-          expect(typeof bucket.results[0][key]).toBe("number")
-        }
-        const second = yield* get(
+        const numeric = [
+          "input_tokens",
+          "output_tokens",
+          "input_cached_tokens",
+          "input_audio_tokens",
+          "output_audio_tokens",
+          "num_model_requests"
+        ]
+        for (const key of numeric) expect(typeof bucket.results[0]![key]).toBe("number")
+        const second = yield* get<UsagePage>(
           server,
-          `/organization/usage/completions?start_time=${start}&limit=2&page=${encodeURIComponent(first.body.next_page)}`
+          `/organization/usage/completions?start_time=${start}&limit=2&page=${encodeURIComponent(first.body.next_page!)}`
         )
-        expect(second.body.data.map((b: any) => b.start_time)).toEqual([start + 2 * 86_400])
+        expect(second.body.data.map((b) => b.start_time)).toEqual([start + 2 * 86_400])
         expect(second.body.has_more).toBe(false)
         expect(second.body.next_page).toBeNull()
-        const all = yield* get(server, `/organization/usage/completions?start_time=${start}`)
+        const all = yield* get<UsagePage>(server, `/organization/usage/completions?start_time=${start}`)
         expect(all.body.data).toHaveLength(3)
         // deterministic
         expect((yield* get(server, `/organization/usage/completions?start_time=${start}`)).body).toEqual(all.body)
 
-        const costs = yield* get(server, `/organization/costs?start_time=${start}&limit=1`)
+        const costs = yield* get<UsagePage>(server, `/organization/costs?start_time=${start}&limit=1`)
         expect(costs.body.data).toHaveLength(1)
-        expect(costs.body.data[0].results[0]).toMatchObject({
+        const cost = costs.body.data[0]!.results[0]! as { readonly amount: { readonly value: unknown } }
+        expect(cost).toMatchObject({
           object: "organization.costs.result",
           amount: { currency: "usd" },
           line_item: null,
           project_id: null
         })
-        expect(typeof costs.body.data[0].results[0].amount.value).toBe("number")
+        expect(typeof cost.amount.value).toBe("number")
         expect(costs.body.has_more).toBe(true)
 
-        const missing = yield* get(server, "/organization/usage/completions")
+        const missing = yield* get<ErrorJson>(server, "/organization/usage/completions")
         expect(missing.status).toBe(400)
         expect(missing.body.error.param).toBe("start_time")
         expect((yield* get(server, `/organization/usage/completions?start_time=${start}&limit=32`)).status).toBe(400)
@@ -421,7 +437,7 @@ describe("FakeAdminServer", () => {
           { _tag: "Status", status: 502, body: "<html>Bad gateway</html>" },
           { _tag: "Status", status: 500, body: { error: { message: "custom" } } }
         ])
-        const r1 = yield* get(server, "/organization/users")
+        const r1 = yield* get<ErrorJson>(server, "/organization/users")
         expect(r1.status).toBe(429)
         expect(r1.headers.get("retry-after")).toBe("3")
         expect(r1.headers.get("x-request-id")).toBe("req_1")
@@ -454,7 +470,7 @@ describe("FakeAdminServer", () => {
         const server = yield* FakeAdminServer.make()
         const loop = { object: "list", data: [], first_id: null, last_id: "user_ada", has_more: true }
         yield* server.fault([{ _tag: "Pass" }, { _tag: "Body", body: loop, headers: { "x-extra": "1" } }])
-        expect((yield* get(server, "/organization/users")).body.data).toHaveLength(5)
+        expect((yield* get<CursorPage>(server, "/organization/users")).body.data).toHaveLength(5)
         const r = yield* get(server, "/organization/users")
         expect(r.status).toBe(200)
         expect(r.body).toEqual(loop)
@@ -586,7 +602,7 @@ describe("FakeAdminServer", () => {
         const server = yield* FakeAdminServer.make({ latency: 5 })
         const results = yield* Effect.forEach(
           Array.from({ length: 200 }, (_, i) => i),
-          (i) => get(server, `/organization/users?limit=${(i % 5) + 1}`),
+          (i) => get<CursorPage>(server, `/organization/users?limit=${(i % 5) + 1}`),
           { concurrency: "unbounded" }
         )
         expect(results.every((r) => r.status === 200)).toBe(true)
@@ -604,12 +620,12 @@ describe("FakeAdminServer", () => {
       Effect.gen(function*() {
         const server = yield* FakeAdminServer.make({ userCount: 1_000_000 })
         const t = Date.now()
-        const firstPage = yield* get(server, "/organization/users?limit=100")
+        const firstPage = yield* get<CursorPage>(server, "/organization/users?limit=100")
         expect(firstPage.body.data).toHaveLength(100)
         expect(firstPage.body.data[0]).toEqual(Seed.generatedUser(0))
         expect(firstPage.body.last_id).toBe(Seed.generatedUser(99).id)
         expect(firstPage.body.has_more).toBe(true)
-        const late = yield* get(server, `/organization/users?limit=100&after=${Seed.generatedUser(999_949).id}`)
+        const late = yield* get<CursorPage>(server, `/organization/users?limit=100&after=${Seed.generatedUser(999_949).id}`)
         expect(late.body.data).toHaveLength(50)
         expect(late.body.data[49]).toEqual(Seed.generatedUser(999_999))
         expect(late.body.has_more).toBe(false)
@@ -617,14 +633,14 @@ describe("FakeAdminServer", () => {
         const one = yield* get(server, `/organization/users/${Seed.generatedUser(123_456).id}`)
         expect(one.body).toEqual(Seed.generatedUser(123_456))
         expect((yield* get(server, "/organization/users/user-1000000")).status).toBe(404)
-        const byEmail = yield* get(
+        const byEmail = yield* get<CursorPage>(
           server,
           `/organization/users?emails[]=${encodeURIComponent(Seed.generatedUser(777).email)}`
         )
         expect(byEmail.body.data).toEqual([Seed.generatedUser(777)])
         yield* call(server, `/organization/users/${Seed.generatedUser(1).id}`, { method: "DELETE" })
-        const afterDelete = yield* get(server, "/organization/users?limit=2")
-        expect(afterDelete.body.data.map((u: any) => u.id)).toEqual([Seed.generatedUser(0).id, Seed.generatedUser(2).id])
+        const afterDelete = yield* get<CursorPage>(server, "/organization/users?limit=2")
+        expect(ids(afterDelete.body.data)).toEqual([Seed.generatedUser(0).id, Seed.generatedUser(2).id])
       }))
   })
 
@@ -647,7 +663,7 @@ describe("FakeAdminServer", () => {
     it.scoped("layer provides the service", () =>
       Effect.gen(function*() {
         const server = yield* FakeAdminServer.FakeAdminServer
-        expect((yield* get(server, "/organization/projects")).body.data).toHaveLength(2)
+        expect((yield* get<CursorPage>(server, "/organization/projects")).body.data).toHaveLength(2)
       }).pipe(Effect.provide(FakeAdminServer.layer())))
 
     it.scoped("serves a generated seed", () =>
@@ -663,8 +679,8 @@ describe("FakeAdminServer", () => {
         const project = seed.projects[3]!
         const members = yield* allCursorPages(server, `/organization/projects/${project.id}/users`, 7)
         expect(members.flatMap((p) => p.data)).toEqual(seed.projectUsers[project.id])
-        const groups = yield* get(server, "/organization/groups")
+        const groups = yield* get<NextPage>(server, "/organization/groups")
         expect(groups.body.data).toEqual(seed.groups)
-      }).pipe(Effect.provide(Layer.empty)))
+      }))
   })
 })

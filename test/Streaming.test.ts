@@ -1,0 +1,231 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Cause, Chunk, Deferred, Effect, Fiber, Logger, LogLevel, Option, Schedule, Stream, Tracer } from "effect"
+import * as Seed from "../src/testing/Seed.js"
+import { eventually, ioTurn, withClient } from "./helpers.js"
+
+const seed = Seed.generate({ users: 50, projects: 2, seed: 3 })
+const turns = (n: number) => Effect.repeatN(ioTurn, n - 1)
+const usersPath = { path: "/v1/organization/users" }
+
+/** Consumes a listing but holds page 1 until `gate` opens. */
+const holdFirstPage = (stream: Stream.Stream<unknown, unknown>, gate: Deferred.Deferred<void>) => {
+  let pages = 0
+  return Stream.runForEachChunk(stream, () => (pages++ === 0 ? Deferred.await(gate) : Effect.void))
+}
+
+describe("read-ahead", () => {
+  it.scoped("readAhead 1 (default): page k+1 is in flight while the consumer works on page k, and no more", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        const gate = yield* Deferred.make<void>()
+        const fiber = yield* Effect.fork(holdFirstPage(admin.users.list({ limit: 10 }), gate))
+        yield* server.awaitRequest(2, usersPath)
+        yield* turns(50)
+        expect(yield* server.requests).toHaveLength(2)
+        yield* Deferred.succeed(gate, undefined)
+        yield* Fiber.join(fiber)
+        expect(yield* server.requests).toHaveLength(5)
+      }), { server: { seed } }))
+
+  it.scoped("readAhead 2: two pages ahead", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        const gate = yield* Deferred.make<void>()
+        const fiber = yield* Effect.fork(holdFirstPage(admin.users.list({ limit: 10 }), gate))
+        yield* server.awaitRequest(3, usersPath)
+        yield* turns(50)
+        expect(yield* server.requests).toHaveLength(3)
+        yield* Deferred.succeed(gate, undefined)
+        yield* Fiber.join(fiber)
+      }), { server: { seed }, client: { readAhead: 2 } }))
+
+  it.scoped("readAhead 0: strictly one page after another", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        const gate = yield* Deferred.make<void>()
+        const fiber = yield* Effect.fork(holdFirstPage(admin.users.list({ limit: 10 }), gate))
+        yield* server.awaitRequest(1, usersPath)
+        yield* turns(50)
+        expect(yield* server.requests).toHaveLength(1)
+        yield* Deferred.succeed(gate, undefined)
+        yield* Fiber.join(fiber)
+        expect(yield* server.requests).toHaveLength(5)
+      }), { server: { seed }, client: { readAhead: 0 } }))
+
+  it.scoped("an error on a read-ahead page arrives after the pages before it", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        yield* server.fault([{ _tag: "Pass" }, { _tag: "Pass" }, { _tag: "Status", status: 404 }])
+        const seen: Array<string> = []
+        const error = yield* Effect.flip(
+          Stream.runForEach(admin.users.list({ limit: 10 }), (u) => Effect.sync(() => seen.push(u.id)))
+        )
+        expect(error._tag).toBe("NotFoundError")
+        expect(seen).toEqual(seed.users.slice(0, 20).map((u) => u.id))
+      }), { server: { seed }, client: { readAhead: 3 } }))
+})
+
+describe("early stop and interruption", () => {
+  it.scoped("Stream.take: at most readAhead requests beyond the page holding item n, none left open", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        const taken = yield* Stream.runCollect(Stream.take(admin.users.list({ limit: 10 }), 15))
+        expect(Chunk.toArray(taken).map((u) => u.id)).toEqual(seed.users.slice(0, 15).map((u) => u.id))
+        expect((yield* server.requests).length).toBeLessThanOrEqual(3)
+        expect(yield* eventually(Effect.map(server.inFlight, (n) => n === 0))).toBe(true)
+        yield* turns(50)
+        expect((yield* server.requests).length).toBeLessThanOrEqual(3)
+      }), { server: { seed, latency: 5 } }))
+
+  it.scoped("interrupting a call aborts the request in flight", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        yield* server.fault([{ _tag: "Hang" }])
+        const fiber = yield* Effect.fork(admin.users.retrieve("user_ada"))
+        const request = yield* server.awaitRequest(1)
+        yield* Fiber.interrupt(fiber)
+        expect(yield* eventually(request.aborted)).toBe(true)
+        expect(yield* server.inFlight).toBe(0)
+        yield* turns(50)
+        expect(yield* server.requests).toHaveLength(1)
+      })))
+
+  it.scoped("interrupting a stream aborts its read-ahead fetch", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        yield* server.fault([{ _tag: "Pass" }, { _tag: "Hang" }])
+        const gate = yield* Deferred.make<void>()
+        const fiber = yield* Effect.fork(holdFirstPage(admin.users.list({ limit: 10 }), gate))
+        const second = yield* server.awaitRequest(2)
+        yield* Fiber.interrupt(fiber)
+        expect(yield* eventually(second.aborted)).toBe(true)
+        expect(yield* server.inFlight).toBe(0)
+        yield* turns(50)
+        expect(yield* server.requests).toHaveLength(2)
+      }), { server: { seed } }))
+
+  it.live("interrupting during backoff starts no new request", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        yield* server.fault([{ _tag: "Status", status: 503 }])
+        const fiber = yield* Effect.fork(admin.users.retrieve("user_ada"))
+        yield* server.awaitRequest(1)
+        yield* Fiber.interrupt(fiber)
+        yield* turns(50)
+        expect(yield* server.requests).toHaveLength(1)
+      }), { client: { retry: Schedule.spaced("1 hour") } }).pipe(Effect.scoped))
+})
+
+interface RecordedSpan {
+  readonly name: string
+  readonly parent: string | undefined
+  readonly attributes: Map<string, unknown>
+  readonly events: Array<readonly [string, Record<string, unknown> | undefined]>
+}
+
+const recordingTracer = () => {
+  const spans: Array<RecordedSpan> = []
+  let id = 0
+  const tracer = Tracer.make({
+    span: (name, parent, context, links, startTime, kind) => {
+      const recorded: RecordedSpan = {
+        name,
+        parent: Option.isSome(parent) && parent.value._tag === "Span" ? (parent.value as Tracer.Span & { name: string }).name : undefined,
+        attributes: new Map(),
+        events: []
+      }
+      spans.push(recorded)
+      const span: Tracer.Span = {
+        _tag: "Span",
+        name,
+        spanId: `span${++id}`,
+        traceId: "trace",
+        parent,
+        context,
+        status: { _tag: "Started", startTime },
+        attributes: recorded.attributes,
+        links,
+        sampled: true,
+        kind,
+        end: () => {},
+        attribute: (key, value) => void recorded.attributes.set(key, value),
+        event: (eventName, _time, attributes) => void recorded.events.push([eventName, attributes]),
+        addLinks: () => {}
+      }
+      return span
+    },
+    context: (f) => f()
+  })
+  return { spans, tracer }
+}
+
+describe("observability", () => {
+  it.scoped("list runs in a stream span with a child span per page; calls have their own span; retries are events", () => {
+    const { spans, tracer } = recordingTracer()
+    return withClient((admin, server) =>
+      Effect.gen(function*() {
+        yield* Stream.runDrain(admin.users.list({ limit: 20 }))
+        yield* server.fault([{ _tag: "Status", status: 503, headers: { "retry-after": "0", "x-request-id": "req_503" } }])
+        yield* admin.users.retrieve(seed.users[0]!.id)
+        const pages = spans.filter((s) => s.name === "AdminApi.users.list.page")
+        expect(pages.map((s) => s.parent)).toEqual(Array(3).fill("AdminApi.users.list"))
+        expect(pages.map((s) => s.attributes.get("page.index"))).toEqual([0, 1, 2])
+        expect(pages.map((s) => s.attributes.get("page.items"))).toEqual([20, 20, 10])
+        expect(pages.every((s) => typeof s.attributes.get("request.id") === "string")).toBe(true)
+        const retrieve = spans.find((s) => s.name === "AdminApi.users.retrieve")!
+        expect(retrieve.events.map(([name]) => name)).toEqual(["retry"])
+        expect(retrieve.events[0]![1]).toMatchObject({ operation: "users.retrieve", attempt: 2, status: 503, delayMillis: 0 })
+        const everything = JSON.stringify(spans.map((s) => [s.name, [...s.attributes], s.events]))
+        expect(everything).not.toContain(server.apiKey)
+      }).pipe(Effect.withTracer(tracer)), { server: { seed } })
+  })
+
+  it.scoped("each retry is a debug log line with operation, attempt, status, request id and delay; no key", () => {
+    const lines: Array<{ message: unknown; annotations: Record<string, unknown> }> = []
+    const logger = Logger.make(({ annotations, message }) => {
+      lines.push({ message, annotations: Object.fromEntries(annotations) })
+    })
+    return withClient((admin, server) =>
+      Effect.gen(function*() {
+        yield* server.fault([{ _tag: "Status", status: 500, headers: { "retry-after-ms": "0" } }])
+        yield* admin.users.retrieve("user_ada")
+        expect(lines).toHaveLength(1)
+        expect(lines[0]!.annotations).toMatchObject({ operation: "users.retrieve", attempt: 2, status: 500, delayMillis: 0 })
+        expect(typeof lines[0]!.annotations.requestId).toBe("string")
+        expect(JSON.stringify(lines)).not.toContain(server.apiKey)
+      }).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)), Logger.withMinimumLogLevel(LogLevel.Debug)))
+  })
+})
+
+describe("the key never leaks", () => {
+  it.scoped("not in any error's message, toString, JSON or Cause.pretty", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        const key = server.apiKey
+        yield* server.fault([
+          { _tag: "Status", status: 401, body: `<html>Authorization: Bearer ${key}</html>` },
+          { _tag: "Status", status: 500, body: { error: { message: `echo ${key}`, type: "x", code: null, param: null } } },
+          { _tag: "ResetBeforeHeaders" },
+          { _tag: "Malformed" }
+        ])
+        const errors = [
+          yield* Effect.flip(admin.users.retrieve("user_ada")),
+          yield* Effect.flip(admin.users.retrieve("user_ada")),
+          yield* Effect.flip(admin.users.retrieve("user_ada")),
+          yield* Effect.flip(admin.users.retrieve("user_ada")),
+          yield* Effect.flip(admin.users.listPage({ limit: 1000 }))
+        ]
+        expect(errors.map((e) => e._tag)).toEqual([
+          "AuthenticationError",
+          "InternalServerError",
+          "ConnectionError",
+          "ResponseDecodeError",
+          "InvalidRequestError"
+        ])
+        for (const error of errors) {
+          for (const text of [error.message, String(error), JSON.stringify(error), Cause.pretty(Cause.fail(error))]) {
+            expect(text).not.toContain(key)
+          }
+        }
+      }), { client: { retry: 0 } }))
+})
