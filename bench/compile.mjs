@@ -4,10 +4,11 @@
 // Effect's generic parser interprets the AST for every value: an `Either` per node,
 // options merged per call, issue bookkeeping. For the plain shapes API responses are
 // made of (structs, arrays, `NullOr`, literals, string / number / boolean, refinements
-// such as `Int`), this walks the AST once, up front, and returns a tree of small
-// closures that check and copy, with no allocation but the output. Nodes outside the
-// subset (transformations, classes, declarations, suspensions, index signatures, parse
-// option annotations, unions of several objects) are handed to Effect's own parser, so
+// such as `Int`, `optionalWith` key transformations), this walks the AST once, up front,
+// and returns a tree of small closures that check and copy, with no allocation but the
+// output. Nodes outside the subset (other transformations, classes, declarations,
+// suspensions, index signatures, parse option annotations, unions of several objects)
+// are handed to Effect's own parser, so
 // any schema compiles. On failure the whole input is decoded again by Effect's parser,
 // so the error (a `ParseIssue`) is exactly Effect's.
 //
@@ -129,10 +130,91 @@ const go = (ast) => {
         return out
       }
     }
-    default:
-      // Declaration (classes, Date, ...), Transformation, Suspend, Enums, TemplateLiteral,
-      // the remaining keywords: Effect's parser.
+    case "Transformation": {
+      // Struct-level key transformations (`Schema.optionalWith`, `fromKey`): Effect decodes
+      // the encoded side, moves / transforms the keys, then decodes the type side. Other
+      // transformations (`Schema.transform`, classes, ...): Effect's parser.
+      const t = ast.transformation
+      if (t._tag === "TypeLiteralTransformation") return structTransformation(ast) ?? generic(ast)
+      if (t._tag === "ComposeTransformation") {
+        const from = go(ast.from)
+        const to = go(ast.to)
+        return (u) => {
+          const a = from(u)
+          return a === FAIL ? FAIL : to(a)
+        }
+      }
       return generic(ast)
+    }
+    default:
+      // Declaration (classes, Date, ...), other transformations, Suspend, Enums,
+      // TemplateLiteral, the remaining keywords: Effect's parser.
+      return generic(ast)
+  }
+}
+
+/**
+ * A `TypeLiteralTransformation` between two plain structs, in one pass and without
+ * `delete` (which would turn the object into a slow dictionary). Same result as Effect's
+ * three steps: a property whose type-side AST is the very node of its encoded side
+ * (nothing in it transforms) is not decoded a second time, since decoding it again could
+ * only copy it again. Returns undefined when the shape is not that simple.
+ */
+const structTransformation = (ast) => {
+  const from = ast.from
+  const to = ast.to
+  if (from._tag !== "TypeLiteral" || to._tag !== "TypeLiteral") return undefined
+  if (from.indexSignatures.length !== 0 || to.indexSignatures.length !== 0) return undefined
+  if (hasParseAnnotations(from) || hasParseAnnotations(to)) return undefined
+  const psts = ast.transformation.propertySignatureTransformations
+  // Effect applies them one after the other on the same object: keep to independent ones.
+  const touched = new Map()
+  for (const pst of psts) {
+    for (const key of new Set([pst.from, pst.to])) {
+      if (touched.has(key)) return undefined
+      touched.set(key, pst)
+    }
+  }
+  const decodeFrom = go(from)
+  const fromTypes = new Map(from.propertySignatures.map((ps) => [ps.name, ps.type]))
+  const props = to.propertySignatures.map((ps) => {
+    const pst = touched.get(ps.name)
+    return {
+      name: ps.name,
+      optional: ps.isOptional,
+      // the key some transformation writes (undefined: read as is from the encoded side)
+      pst: pst !== undefined && pst.to === ps.name ? pst : undefined,
+      // the key some transformation removes without writing it back
+      removed: pst !== undefined && pst.to !== ps.name,
+      parse: go(ps.type),
+      same: pst === undefined && fromTypes.get(ps.name) === ps.type
+    }
+  })
+  const n = props.length
+  return (u) => {
+    const a = decodeFrom(u)
+    if (a === FAIL) return FAIL
+    const out = {}
+    for (let i = 0; i < n; i++) {
+      const p = props[i]
+      let present
+      let value
+      if (p.pst !== undefined) {
+        const o = p.pst.decode(hasOwn.call(a, p.pst.from) ? Option.some(a[p.pst.from]) : Option.none())
+        present = Option.isSome(o)
+        value = present ? o.value : undefined
+      } else if (p.removed) {
+        present = false
+      } else {
+        present = hasOwn.call(a, p.name)
+        value = present ? a[p.name] : undefined
+      }
+      if (!present && p.optional) continue
+      const v = present && p.same ? value : p.parse(value)
+      if (v === FAIL) return FAIL
+      out[p.name] = v
+    }
+    return out
   }
 }
 

@@ -43,11 +43,12 @@ if (sampleEvery > 0 && typeof globalThis.gc !== "function") {
 }
 
 // ---------------------------------------------------------------------------------------
-// The contenders. Each resolves to { items, pages, checksum }.
+// The contenders. Each one sets up (imports, client: not timed) and resolves to the timed
+// run, which resolves to { items, pages, checksum }.
 // ---------------------------------------------------------------------------------------
 
 /** 1. The floor: fetch + JSON.parse following `last_id`, validating nothing. */
-const floor = async () => {
+const floor = async () => async () => {
   const headers = { authorization: `Bearer ${key}` }
   let items = 0
   let pages = 0
@@ -74,6 +75,9 @@ const floor = async () => {
 const sdk = async () => {
   const { default: OpenAI } = await import("openai")
   const client = new OpenAI({ adminAPIKey: key, baseURL: baseUrl })
+  return () => sdkRun(client)
+}
+const sdkRun = async (client) => {
   let items = 0
   let checksum = 0
   sampleHeap(0)
@@ -94,28 +98,34 @@ const sdk = async () => {
 const lib = async () => {
   const { AdminApi } = await import("effect-openai-admin")
   const { FetchHttpClient } = await import("@effect/platform")
-  const { Chunk, Effect, Layer, Redacted, Stream } = await import("effect")
+  const { Chunk, Effect, Layer, ManagedRuntime, Redacted, Stream } = await import("effect")
   const layer = AdminApi.layer({ apiKey: Redacted.make(key), baseUrl }).pipe(Layer.provide(FetchHttpClient.layer))
-  let items = 0
-  let pages = 0
-  let checksum = 0
+  // building the layer is set-up, like constructing the SDK's client: not timed
+  const runtime = ManagedRuntime.make(layer)
+  await runtime.runtime()
   const perPageWork = Effect.sleep(`${work} millis`)
-  const program = Effect.gen(function* () {
-    const admin = yield* AdminApi.AdminApi
-    sampleHeap(0)
-    yield* admin.users.list({ limit }).pipe(
-      Stream.runForEachChunk((chunk) => {
-        const data = Chunk.toReadonlyArray(chunk)
-        for (let i = 0; i < data.length; i++) checksum += data[i].added_at
-        items += data.length
-        pages++
-        sampleHeap(items)
-        return work > 0 ? perPageWork : Effect.void
-      })
-    )
-  })
-  await Effect.runPromise(Effect.provide(program, layer))
-  return { items, pages, checksum }
+  return async () => {
+    let items = 0
+    let pages = 0
+    let checksum = 0
+    const program = Effect.gen(function* () {
+      const admin = yield* AdminApi.AdminApi
+      sampleHeap(0)
+      yield* admin.users.list({ limit }).pipe(
+        Stream.runForEachChunk((chunk) => {
+          const data = Chunk.toReadonlyArray(chunk)
+          for (let i = 0; i < data.length; i++) checksum += data[i].added_at
+          items += data.length
+          pages++
+          sampleHeap(items)
+          return work > 0 ? perPageWork : Effect.void
+        })
+      )
+    })
+    await runtime.runPromise(program)
+    await runtime.dispose()
+    return { items, pages, checksum }
+  }
 }
 
 const contenders = { floor, sdk, lib }
@@ -124,9 +134,10 @@ const main = async () => {
   const run = contenders[contender]
   if (!run) throw new Error(`unknown contender: ${contender}`)
   if (!Number.isInteger(port) || port <= 0) throw new Error("--port is required")
+  const timed = await run()
   const cpu0 = process.cpuUsage()
   const t0 = performance.now()
-  const { items, pages, checksum } = await run()
+  const { items, pages, checksum } = await timed()
   const wallMs = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
   const expected = expectedChecksum(users)

@@ -81,5 +81,11 @@ const envelope = (User) =>
 export const PageStructNullOr = envelope(UserStructNullOr)
 export const PageStructOptionalWith = envelope(UserStructOptionalWith)
 export const PageClass = envelope(UserClass)
+/** Users as `optional(NullOr)`, but `last_id` as `optionalWith(String, { nullable: true })`. */
+export const PageLastIdOptionalWith = Schema.Struct({
+  data: Schema.Array(UserStructNullOr),
+  has_more: Schema.Boolean,
+  last_id: Schema.optionalWith(Schema.String, { nullable: true })
+})
 /** The envelope alone, users left `unknown` (to decode them one by one afterwards). */
 export const PageShell = envelope(Schema.Unknown)

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -452,6 +455,11 @@ describe("FakeAdminServer", () => {
         expect((yield* get(server, "/organization/users")).status).toBe(200)
         // faults apply after recording: every request is in the log
         expect((yield* server.requests).length).toBe(4)
+        // a fault's headers win over the defaults
+        yield* server.fault([{ _tag: "Status", status: 400, headers: { "X-Request-Id": "req_custom" } }])
+        const custom = yield* get<ErrorJson>(server, "/organization/users")
+        expect(custom.headers.get("x-request-id")).toBe("req_custom")
+        expect(custom.body.error.type).toBe("invalid_request_error")
       }))
 
     it.scoped("faults only hit matching requests", () =>
@@ -595,6 +603,79 @@ describe("FakeAdminServer", () => {
         expect(json!.method).toBe("POST")
         expect(text!.body).toBe("not json")
         expect((yield* server.awaitRequest(2)).index).toBe(2)
+      }))
+
+    it.scoped("interrupting an HttpClient request marks it aborted and leaves nothing in flight", () =>
+      Effect.gen(function*() {
+        const server = yield* FakeAdminServer.make()
+        const client = yield* HttpClient.HttpClient
+        yield* server.fault([{ _tag: "Hang" }, { _tag: "Delay", millis: 10_000 }])
+        const hanging = yield* Effect.fork(
+          client.execute(HttpClientRequest.get(`${server.url}/organization/users`).pipe(
+            HttpClientRequest.bearerToken(server.apiKey)
+          ))
+        )
+        const delayed = yield* Effect.fork(
+          client.execute(HttpClientRequest.get(`${server.url}/organization/groups`).pipe(
+            HttpClientRequest.bearerToken(server.apiKey)
+          ))
+        )
+        const first = yield* server.awaitRequest(1, { path: "/v1/organization/users" })
+        const second = yield* server.awaitRequest(1, { path: "/v1/organization/groups" })
+        expect(yield* server.inFlight).toBe(2)
+        yield* Fiber.interrupt(hanging)
+        yield* Fiber.interrupt(delayed)
+        expect(yield* eventually(server.inFlight, (n) => n === 0)).toBe(0)
+        expect(yield* first.aborted).toBe(true)
+        expect(yield* second.aborted).toBe(true)
+        expect(yield* second.finished).toBe(false)
+      }).pipe(Effect.provide(FetchHttpClient.layer)))
+
+    it.scoped("200 concurrent streams under a mixed fault plan", () =>
+      Effect.gen(function*() {
+        const server = yield* FakeAdminServer.make()
+        const plan: Array<FakeAdminServer.Fault> = []
+        for (let i = 0; i < 150; i++) {
+          const kinds: ReadonlyArray<FakeAdminServer.Fault> = [
+            { _tag: "Status", status: 503 },
+            { _tag: "ResetBeforeHeaders" },
+            { _tag: "ResetDuringBody" },
+            { _tag: "Malformed" },
+            { _tag: "Delay", millis: 5 },
+            { _tag: "Pass" }
+          ]
+          plan.push(kinds[i % kinds.length]!)
+        }
+        yield* server.fault(plan)
+        const outcomes = yield* Effect.forEach(
+          Array.from({ length: 200 }, (_, i) => i),
+          () =>
+            Effect.promise(async () => {
+              try {
+                const response = await fetch(`${server.url}/organization/users`, {
+                  headers: { authorization: `Bearer ${server.apiKey}` }
+                })
+                const text = await response.text()
+                if (response.status !== 200) return `status ${response.status}`
+                try {
+                  JSON.parse(text)
+                  return "ok"
+                } catch {
+                  return "malformed"
+                }
+              } catch {
+                return "rejected"
+              }
+            }),
+          { concurrency: "unbounded" }
+        )
+        const count = (outcome: string) => outcomes.filter((o) => o === outcome).length
+        expect(count("status 503")).toBe(25)
+        expect(count("malformed")).toBe(25)
+        expect(count("rejected")).toBe(50)
+        expect(count("ok")).toBe(100)
+        expect((yield* server.requests).length).toBe(200)
+        expect(yield* eventually(server.inFlight, (n) => n === 0)).toBe(0)
       }))
 
     it.scoped("serves 200 concurrent requests", () =>

@@ -4,8 +4,10 @@ import * as Retry from "../src/Retry.js"
 import { awaitSleeps, eventually, withClient as withClientDefault } from "./helpers.js"
 
 /** Timing tests use an hour-long attempt timeout, so that its sleep is told apart from the retry sleeps. */
-const withClient: typeof withClientDefault = (f, options = {}) =>
-  withClientDefault(f, { ...options, client: { timeout: "1 hour", ...options.client } })
+const withClient = <A, E>(
+  f: Parameters<typeof withClientDefault<A, E>>[0],
+  options: Parameters<typeof withClientDefault<A, E>>[1] = {}
+) => withClientDefault(f, { ...options, client: { timeout: "1 hour", ...options.client } })
 
 const rateLimited = (headers: Record<string, string>, body?: unknown) => ({
   _tag: "Status" as const,
@@ -182,7 +184,7 @@ describe("backoff and decisions", () => {
   it.scoped("the schedule receives the error as input and only sees retryable ones", () => {
     const seen: Array<string> = []
     const schedule = Schedule.identity<{ readonly _tag: string }>().pipe(
-      Schedule.tapInput((error) => Effect.sync(() => seen.push(error._tag))),
+      Schedule.tapInput((error: { readonly _tag: string }) => Effect.sync(() => seen.push(error._tag))),
       Schedule.intersect(Schedule.recurs(3))
     )
     return withClient((admin, server) =>

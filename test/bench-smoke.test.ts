@@ -109,7 +109,9 @@ describe("bench/compile.mjs", () => {
       UserStructNullOrRoleUnion: S.UserStructNullOrRoleUnion,
       UserStructOptionalWith: S.UserStructOptionalWith,
       UserClass: S.UserClass,
-      PageStructNullOr: S.PageStructNullOr
+      PageStructNullOr: S.PageStructNullOr,
+      PageStructOptionalWith: S.PageStructOptionalWith,
+      PageLastIdOptionalWith: S.PageLastIdOptionalWith
     }
     let accepted = 0
     let rejected = 0

@@ -32,3 +32,14 @@ export const optionalNullable = <A, I>(self: Schema.Schema<A, I>) => Schema.opti
  * @internal
  */
 export const UnixSeconds = Schema.Number.annotations({ description: "unix timestamp (seconds)" })
+
+/**
+ * The last member of a discriminated response union: a variant the spec does not know yet (a new `object`
+ * value) decodes as a record with its `object`, instead of failing the whole response.
+ *
+ * @internal
+ */
+export const UnknownVariant = Schema.Struct(
+  { object: Schema.String },
+  Schema.Record({ key: Schema.String, value: Schema.Unknown })
+).annotations({ identifier: "UnknownVariant" })

@@ -3,6 +3,23 @@
  * organization endpoints from seed data, records every request, and injects faults (error
  * statuses, odd bodies, connection resets, hangs, delays, malformed JSON) on demand.
  *
+ * Served (below `/v1`, JSON, every response with `x-request-id: req_<index>`):
+ * - `GET /organization/users` (`limit` 1..100, `after`, `emails[]` / `emails`),
+ *   `GET|POST|DELETE /organization/users/{user_id}`;
+ * - `GET|POST /organization/projects` (`include_archived`), `GET|POST /organization/projects/{id}`,
+ *   `POST /organization/projects/{id}/archive`;
+ * - `GET|POST /organization/projects/{id}/users`, `GET|POST|DELETE /organization/projects/{id}/users/{user_id}`;
+ * - `GET|POST /organization/projects/{id}/service_accounts`,
+ *   `GET|DELETE /organization/projects/{id}/service_accounts/{service_account_id}`;
+ * - `GET /organization/groups` (`next` cursors, `limit` 0..1000, `order`), `GET /organization/groups/{id}`;
+ * - `GET /organization/usage/completions` and `GET /organization/costs` (`start_time`, `end_time`,
+ *   `bucket_width`, `limit`, `page`).
+ *
+ * A request without `Authorization: Bearer <apiKey>` gets 401, an unknown route or id 404, a bad
+ * parameter 400 (with `param`), a duplicate project member 409. A request is recorded (and
+ * `awaitRequest` latches fire) once its headers and body have been received; then the first
+ * queued fault matching it, if any, replaces normal handling.
+ *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
@@ -200,6 +217,8 @@ export const errorBody: (
 // ---------------------------------------------------------------------------------------------
 
 interface Cell {
+  /** The connection the request came on. */
+  readonly socket: Net.Socket
   /** The response was fully written. */
   finished: boolean
   /** The client closed the connection before the response finished. */
@@ -369,10 +388,17 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
     ): Effect.Effect<void> =>
       Effect.sync(() => {
         if (res.destroyed || res.headersSent) return
+        // a fault's own headers (even x-request-id) win over the defaults, except content-length
+        if (status === 204 || status === 304) {
+          // no body allowed
+          res.writeHead(status, { "x-request-id": `req_${index}`, ...headers })
+          res.end()
+          return
+        }
         res.writeHead(status, {
+          "x-request-id": `req_${index}`,
           ...headers,
-          "content-length": String(Buffer.byteLength(body)),
-          "x-request-id": `req_${index}`
+          "content-length": String(Buffer.byteLength(body))
         })
         res.end(body)
       })
@@ -402,7 +428,7 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
     const destroyConnection = (res: Http.ServerResponse, cell: Cell): Effect.Effect<void> =>
       Effect.sync(() => {
         cell.closedByServer = true
-        res.socket?.destroy()
+        cell.socket.destroy()
         res.destroy()
       })
 
@@ -419,7 +445,7 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
         const part = body.subarray(0, Math.max(1, Math.floor(body.length / 2)))
         res.write(part, () => {
           cell.closedByServer = true
-          res.socket?.destroy()
+          cell.socket.destroy()
           resume(Effect.void)
         })
       })
@@ -529,7 +555,14 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
     }
 
     const onRequest = (req: Http.IncomingMessage, res: Http.ServerResponse): void => {
-      const cell: Cell = { finished: false, aborted: false, closed: false, closedByServer: false, counted: false }
+      const cell: Cell = {
+        socket: req.socket,
+        finished: false,
+        aborted: false,
+        closed: false,
+        closedByServer: false,
+        counted: false
+      }
       const closed = Deferred.unsafeMake<void>(FiberId.none)
       const release = () => {
         if (cell.counted) {
@@ -611,7 +644,7 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
     // --- service -----------------------------------------------------------------------------
 
     const awaitRequest = (n: number, match?: RouteMatch): Effect.Effect<RecordedRequest> =>
-      Effect.suspend(() => {
+      Effect.uninterruptibleMask((restore) => {
         if (!Number.isInteger(n) || n < 1) {
           return Effect.dieMessage(`FakeAdminServer.awaitRequest: n must be an integer >= 1, got ${n}`)
         }
@@ -622,7 +655,7 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
         const waiter: Waiter = { n, match, seen, deferred: Deferred.unsafeMake<RecordedRequest>(FiberId.none) }
         state.waiters.add(waiter)
         return Effect.ensuring(
-          Deferred.await(waiter.deferred),
+          restore(Deferred.await(waiter.deferred)),
           Effect.sync(() => state.waiters.delete(waiter))
         )
       })

@@ -8,13 +8,21 @@
 import type * as Seed from "../Seed.js"
 import * as Store from "./store.js"
 
-/** @internal */
+/**
+ * @since 0.1.0
+ * @category internal
+ * @internal
+ */
 export interface Reply {
   readonly status: number
   readonly body: unknown
 }
 
-/** @internal */
+/**
+ * @since 0.1.0
+ * @category internal
+ * @internal
+ */
 export interface Incoming {
   readonly method: string
   /** Raw pathname, for error messages. */
@@ -25,7 +33,11 @@ export interface Incoming {
   readonly body: unknown
 }
 
-/** @internal */
+/**
+ * @since 0.1.0
+ * @category internal
+ * @internal
+ */
 export interface Env {
   /** Records a generated secret. */
   readonly mint: (secret: string) => void
@@ -42,7 +54,11 @@ export interface Env {
 const defaultErrorType = (status: number): string =>
   status === 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error"
 
-/** @internal */
+/**
+ * @since 0.1.0
+ * @category internal
+ * @internal
+ */
 export const errorBody = (
   status: number,
   message: string,
@@ -56,7 +72,11 @@ export const errorBody = (
   }
 })
 
-/** @internal */
+/**
+ * @since 0.1.0
+ * @category internal
+ * @internal
+ */
 export const defaultFaultBody = (status: number): unknown => {
   switch (status) {
     case 400:
@@ -86,7 +106,11 @@ export const defaultFaultBody = (status: number): unknown => {
   }
 }
 
-/** @internal */
+/**
+ * @since 0.1.0
+ * @category internal
+ * @internal
+ */
 export const unauthorized: Reply = {
   status: 401,
   body: errorBody(401, "Incorrect API key provided.", { code: "invalid_api_key" })
@@ -567,7 +591,11 @@ const usagePage = (store: Store.Store, req: Incoming, kind: "completions" | "cos
 // router
 // ---------------------------------------------------------------------------------------------
 
-/** @internal */
+/**
+ * @since 0.1.0
+ * @category internal
+ * @internal
+ */
 export const route = (store: Store.Store, env: Env, req: Incoming): Reply => {
   const s = req.segments
   if (s.length < 3 || s[0] !== "v1" || s[1] !== "organization" || s.some((seg) => seg.length === 0)) {
