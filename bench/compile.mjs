@@ -241,3 +241,89 @@ export const compileDecodeUnknownSync = (schema) => {
     return a !== FAIL ? a : slow(u)
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Validation only: the same checks, no copy.
+// ---------------------------------------------------------------------------------------
+
+const guard = (ast) => {
+  if (hasParseAnnotations(ast)) return undefined
+  switch (ast._tag) {
+    case "StringKeyword":
+      return (u) => typeof u === "string"
+    case "NumberKeyword":
+      return (u) => typeof u === "number"
+    case "BooleanKeyword":
+      return (u) => typeof u === "boolean"
+    case "UndefinedKeyword":
+    case "VoidKeyword":
+      return (u) => u === undefined
+    case "UnknownKeyword":
+    case "AnyKeyword":
+      return () => true
+    case "Literal": {
+      const literal = ast.literal
+      return (u) => u === literal
+    }
+    case "Refinement": {
+      const from = guard(ast.from)
+      if (from === undefined) return undefined
+      if (AST.getSchemaIdAnnotation(ast).pipe(Option.contains(IntSchemaId))) {
+        return (u) => from(u) && Number.isSafeInteger(u)
+      }
+      const filter = ast.filter
+      return (u) => from(u) && Option.isNone(filter(u, AST.defaultParseOption, ast))
+    }
+    case "Union": {
+      if (ast.types.filter(isObjectLike).length > 1) return undefined
+      const members = ast.types.map(guard)
+      if (members.some((m) => m === undefined)) return undefined
+      return (u) => {
+        for (let i = 0; i < members.length; i++) if (members[i](u)) return true
+        return false
+      }
+    }
+    case "TupleType": {
+      if (ast.elements.length !== 0 || ast.rest.length !== 1) return undefined
+      const item = guard(ast.rest[0].type)
+      if (item === undefined) return undefined
+      return (u) => {
+        if (!Array.isArray(u)) return false
+        for (let i = 0; i < u.length; i++) if (!item(u[i])) return false
+        return true
+      }
+    }
+    case "TypeLiteral": {
+      if (ast.indexSignatures.length !== 0) return undefined
+      if (ast.propertySignatures.length === 0) return (u) => u !== null && u !== undefined
+      const names = ast.propertySignatures.map((ps) => ps.name)
+      const optional = ast.propertySignatures.map((ps) => ps.isOptional)
+      const guards = ast.propertySignatures.map((ps) => guard(ps.type))
+      if (guards.some((g) => g === undefined)) return undefined
+      const n = names.length
+      return (u) => {
+        if (typeof u !== "object" || u === null || Array.isArray(u)) return false
+        for (let i = 0; i < n; i++) {
+          const name = names[i]
+          if (optional[i] && !hasOwn.call(u, name)) continue
+          if (!guards[i](u[name])) return false
+        }
+        return true
+      }
+    }
+    default:
+      return undefined
+  }
+}
+
+/**
+ * For schemas without transformations (decoding = checking): checks the input in place
+ * and returns it as is, unknown properties included (Effect's parser would drop them, and
+ * copy everything). Falls back to `compileDecodeUnknownEither` for any other schema.
+ */
+export const compileValidateUnknownEither = (schema) => {
+  const check = guard(schema.ast)
+  if (check === undefined) return compileDecodeUnknownEither(schema)
+  const slow = ParseResult.decodeUnknownEither(schema)
+  return (u) => (check(u) ? Either.right(u) : slow(u))
+}

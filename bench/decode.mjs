@@ -12,11 +12,14 @@
 import { Either, ParseResult, Schema } from "effect"
 import * as S from "./schemas.mjs"
 import { makePage, makeUser } from "./users.mjs"
-import { compileDecodeUnknownEither, compileDecodeUnknownSync } from "./compile.mjs"
+import { compileDecodeUnknownEither, compileDecodeUnknownSync, compileValidateUnknownEither } from "./compile.mjs"
 
 /**
- * name -> { label, scope, make(): (body) => users[] }
- * `body` is the parsed page envelope; the function returns the decoded users or throws.
+ * name -> { short, output, form, make(): (body) => users[] }
+ * `body` is the parsed page envelope; `make()` returns a function that returns the decoded
+ * users or throws. `output`: "copy" (new objects, unknown fields dropped: what Effect's
+ * parser gives for a plain Struct), "nulls" (copy, null fields removed), "class" (class
+ * instances), "input" (the parsed JSON itself, unknown fields kept).
  */
 const eitherOrThrow = (e) => {
   if (Either.isLeft(e)) throw new Error(String(e.left))
@@ -31,11 +34,13 @@ const perItem = (decode) => (body) => {
 
 export const candidates = {
   "Struct+NullOr · Schema.decodeUnknownSync · per item": {
+    output: "copy",
     short: "Struct · decodeUnknownSync · item",
     form: "Schema.Struct, optional(NullOr(X)), role: String",
     make: () => perItem(Schema.decodeUnknownSync(S.UserStructNullOr))
   },
   "Struct+NullOr · Schema.decodeUnknownEither · per item": {
+    output: "copy",
     short: "Struct · Schema.decodeUnknownEither · item",
     form: "Schema.Struct, optional(NullOr(X)), role: String",
     make: () => {
@@ -44,6 +49,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · ParseResult.decodeUnknownEither · per item": {
+    output: "copy",
     short: "Struct · ParseResult.decodeUnknownEither · item",
     form: "Schema.Struct, optional(NullOr(X)), role: String",
     make: () => {
@@ -52,21 +58,25 @@ export const candidates = {
     }
   },
   "Struct+NullOr, role Union(Literal,String) · decodeUnknownSync · per item": {
+    output: "copy",
     short: "Struct, role Union · decodeUnknownSync · item",
     form: "Schema.Struct, optional(NullOr(X)), role: Union(Literal('owner','reader'), String)",
     make: () => perItem(Schema.decodeUnknownSync(S.UserStructNullOrRoleUnion))
   },
   "Struct+optionalWith(nullable) · decodeUnknownSync · per item": {
+    output: "nulls",
     short: "Struct optionalWith · decodeUnknownSync · item",
     form: "Schema.Struct, optionalWith(X, {nullable: true}), role: String",
     make: () => perItem(Schema.decodeUnknownSync(S.UserStructOptionalWith))
   },
   "Class+NullOr · decodeUnknownSync · per item": {
+    output: "class",
     short: "Class · decodeUnknownSync · item",
     form: "Schema.Class, optional(NullOr(X)), role: String",
     make: () => perItem(Schema.decodeUnknownSync(S.UserClass))
   },
   "Struct+NullOr · Schema.is (validate, keep input) · per item": {
+    output: "input",
     short: "Struct · Schema.is · item",
     form: "Schema.is(Schema.Struct optional(NullOr(X))): validates, returns the input object as is",
     make: () => {
@@ -76,6 +86,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · decodeUnknownSync · Schema.Array(User) per page": {
+    output: "copy",
     short: "Array(Struct) · decodeUnknownSync · page",
     form: "Schema.Array(Schema.Struct optional(NullOr(X)))",
     make: () => {
@@ -84,6 +95,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · ParseResult.decodeUnknownEither · Schema.Array(User) per page": {
+    output: "copy",
     short: "Array(Struct) · ParseResult.decodeUnknownEither",
     form: "Schema.Array(Schema.Struct optional(NullOr(X)))",
     make: () => {
@@ -92,6 +104,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · decodeUnknownSync · whole envelope": {
+    output: "copy",
     short: "envelope · decodeUnknownSync",
     form: "Schema.Struct({object, data: Array(User), first_id, last_id, has_more})",
     make: () => {
@@ -100,6 +113,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · ParseResult.decodeUnknownEither · whole envelope": {
+    output: "copy",
     short: "envelope · ParseResult.decodeUnknownEither",
     form: "Schema.Struct({object, data: Array(User), first_id, last_id, has_more})",
     make: () => {
@@ -108,6 +122,7 @@ export const candidates = {
     }
   },
   "Struct+optionalWith(nullable) · decodeUnknownSync · whole envelope": {
+    output: "nulls",
     short: "envelope optionalWith · decodeUnknownSync",
     form: "envelope of Schema.Struct optionalWith(X, {nullable: true})",
     make: () => {
@@ -116,6 +131,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · compiled from the AST (bench/compile.mjs) · per item": {
+    output: "copy",
     short: "Struct · compiled from the AST · item",
     form: "Schema.Struct optional(NullOr(X)), decoded by compileDecodeUnknownEither(User) (Effect's parser only on failure)",
     make: () => {
@@ -124,6 +140,7 @@ export const candidates = {
     }
   },
   "Struct+NullOr · compiled from the AST (bench/compile.mjs) · whole envelope": {
+    output: "copy",
     short: "envelope · compiled from the AST",
     form: "Schema.Struct envelope, decoded by compileDecodeUnknownSync(Page) (Effect's parser only on failure)",
     make: () => {
@@ -131,7 +148,26 @@ export const candidates = {
       return (body) => d(body).data
     }
   },
+  "Struct+NullOr · compiled guard, no copy (bench/compile.mjs) · whole envelope": {
+    output: "input",
+    short: "envelope · compiled guard, no copy",
+    form: "Schema.Struct envelope, checked in place by compileValidateUnknownEither(Page): the parsed JSON is returned as is, unknown fields kept",
+    make: () => {
+      const d = compileValidateUnknownEither(S.PageStructNullOr)
+      return (body) => eitherOrThrow(d(body)).data
+    }
+  },
+  "envelope with last_id optionalWith(nullable) · ParseResult.decodeUnknownEither": {
+    output: "copy",
+    short: "envelope, last_id optionalWith · ParseResult",
+    form: "Schema.Struct({data: Array(User), has_more, last_id: optionalWith(String, {nullable: true})}): a Struct-level transformation, so Effect decodes the users twice (encoded side, then type side)",
+    make: () => {
+      const d = ParseResult.decodeUnknownEither(S.PageLastIdOptionalWith)
+      return (body) => eitherOrThrow(d(body)).data
+    }
+  },
   "Class+NullOr · decodeUnknownSync · whole envelope": {
+    output: "class",
     short: "envelope of Class · decodeUnknownSync",
     form: "envelope of Schema.Class optional(NullOr(X))",
     make: () => {
@@ -277,6 +313,7 @@ const measure = (name, smoke) => {
     candidate: name,
     form: candidate.form,
     short: candidate.short,
+    output: candidate.output,
     items,
     parseUsPerItem: median(parse),
     decodeUsPerItem: median(decode),

@@ -20,6 +20,7 @@ import * as AdminApiConfig from "./AdminApiConfig.js"
 import type { AdminApiError } from "./AdminApiError.js"
 import { InvalidRequestError } from "./AdminApiError.js"
 import * as Endpoint from "./Endpoint.js"
+import * as Decode from "./internal/decode.js"
 import { encodePath, encodeQuery } from "./internal/encode.js"
 import { endpoints } from "./internal/endpoints.js"
 import { formatIssue } from "./internal/issues.js"
@@ -108,6 +109,43 @@ const invalidInput = (operation: string, issue: Parameters<typeof formatIssue>[0
 
 const countIds = (path: string): number => (path.match(/\{[^}]+\}/g) ?? []).length
 
+/**
+ * A string with a lone surrogate cannot be sent as is: `encodeURIComponent` throws on it (a defect, not a typed
+ * error) and `URLSearchParams` silently replaces it with U+FFFD (the server would get another value). Such ids and
+ * query values are refused up front, naming the field. JSON bodies need nothing: `JSON.stringify` escapes them.
+ */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+const illFormed = (operation: string, field: string) =>
+  new InvalidRequestError({
+    operation,
+    field,
+    reason: "must be well-formed Unicode (a lone surrogate cannot be sent as is)"
+  })
+
+const illFormedId = (
+  operation: string,
+  path: string,
+  ids: ReadonlyArray<unknown>
+): InvalidRequestError | undefined => {
+  const names = Array.from(path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!)
+  for (let i = 0; i < names.length; i++) {
+    const id = ids[i]
+    // the first bad id is the one reported: one that `encodePath` refuses is left to it
+    if (typeof id !== "string" || id === "" || id === "." || id === "..") return undefined
+    if (loneSurrogate.test(id)) return illFormed(operation, names[i]!)
+  }
+  return undefined
+}
+
+const illFormedQuery = (
+  operation: string,
+  query: ReadonlyArray<readonly [string, string]>
+): InvalidRequestError | undefined => {
+  const bad = query.find(([, value]) => loneSurrogate.test(value))
+  return bad === undefined ? undefined : illFormed(operation, bad[0])
+}
+
 const bindOperation = (
   requester: Request.Requester,
   operation: string,
@@ -115,10 +153,12 @@ const bindOperation = (
 ) => {
   const idCount = countIds(endpoint.path)
   const encodeInput = endpoint.input === undefined ? undefined : ParseResult.encodeUnknownEither(endpoint.input)
-  const decode = ParseResult.decodeUnknownEither(endpoint.success)
+  const decode = Decode.decodeUnknownEither(endpoint.success)
   const spanName = `AdminApi.${operation}`
   return (...args: ReadonlyArray<unknown>): Effect.Effect<unknown, AdminApiError> =>
     Effect.suspend(() => {
+      const badId = illFormedId(operation, endpoint.path, args.slice(0, idCount))
+      if (badId !== undefined) return Effect.fail(badId)
       const path = encodePath(operation, endpoint.path, args.slice(0, idCount))
       if (Either.isLeft(path)) return Effect.fail(path.left)
       let query: ReadonlyArray<readonly [string, string]> = []
@@ -132,6 +172,8 @@ const bindOperation = (
         if (isBody) body = encoded.right
         else query = encodeQuery(encoded.right)
       }
+      const badQuery = illFormedQuery(operation, query)
+      if (badQuery !== undefined) return Effect.fail(badQuery)
       return requester.execute({
         operation,
         method: endpoint.method,
@@ -144,6 +186,7 @@ const bindOperation = (
         Effect.map((response) => response.value),
         Effect.withSpan(spanName, {
           kind: "client",
+          captureStackTrace: false,
           attributes: { "http.request.method": endpoint.method, "url.template": endpoint.path }
         })
       )
@@ -163,7 +206,7 @@ const bindList = (
 ) => {
   const idCount = countIds(endpoint.path)
   const encodeParams = ParseResult.encodeUnknownEither(endpoint.params)
-  const decodeEnvelope = ParseResult.decodeUnknownEither(endpoint.style.envelope(endpoint.item))
+  const decodeEnvelope = Decode.decodeUnknownEither(endpoint.style.envelope(endpoint.item))
   const decode = (json: unknown) => Either.map(decodeEnvelope(json), endpoint.style.toPage)
   const cursorParam = endpoint.style.cursorParam
   const listName = `${resource}.list`
@@ -174,6 +217,8 @@ const bindList = (
     args: ReadonlyArray<unknown>,
     refuseZero: boolean
   ): Either.Either<Prepared, InvalidRequestError> => {
+    const badId = illFormedId(operation, endpoint.path, args.slice(0, idCount))
+    if (badId !== undefined) return Either.left(badId)
     const path = encodePath(operation, endpoint.path, args.slice(0, idCount))
     if (Either.isLeft(path)) return Either.left(path.left)
     const encoded = encodeParams(args[idCount] ?? {})
@@ -196,9 +241,13 @@ const bindList = (
     }
     const cursor = params[cursorParam]
     delete params[cursorParam]
+    const query = encodeQuery(params)
+    const cursorEntry = typeof cursor === "string" ? [[cursorParam, cursor] as const] : []
+    const badQuery = illFormedQuery(operation, [...query, ...cursorEntry])
+    if (badQuery !== undefined) return Either.left(badQuery)
     return Either.right({
       path: path.right,
-      query: encodeQuery(params),
+      query,
       cursor: typeof cursor === "string" && cursor !== "" ? Option.some(cursor) : Option.none()
     })
   }
@@ -229,13 +278,20 @@ const bindList = (
               })
             ),
             Effect.map((response) => response.value),
-            Effect.withSpan(`AdminApi.${listName}.page`, { kind: "client", attributes: { "page.index": index } })
+            Effect.withSpan(`AdminApi.${listName}.page`, {
+              kind: "client",
+              captureStackTrace: false,
+              attributes: { "page.index": index }
+            })
           ),
         cursor: prepared.right.cursor,
         readAhead: requester.options.readAhead,
         path: endpoint.path
       })
-    }).pipe(Stream.withSpan(`AdminApi.${listName}`, { attributes: { "url.template": endpoint.path } }))
+    }).pipe(Stream.withSpan(`AdminApi.${listName}`, {
+      captureStackTrace: false,
+      attributes: { "url.template": endpoint.path }
+    }))
 
   const list = (...args: ReadonlyArray<unknown>): Stream.Stream<unknown, AdminApiError> =>
     Stream.mapConcatChunk(pages(...args), (page) => Chunk.unsafeFromArray(page.data as Array<unknown>))
@@ -246,7 +302,7 @@ const bindList = (
       const prepared = prepare(listPageName, args, false)
       if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
       return Effect.map(fetchPage(listPageName, prepared.right, prepared.right.cursor), (response) => response.value)
-    }).pipe(Effect.withSpan(`AdminApi.${listPageName}`, { kind: "client" }))
+    }).pipe(Effect.withSpan(`AdminApi.${listPageName}`, { kind: "client", captureStackTrace: false }))
 
   return { list, pages, listPage }
 }

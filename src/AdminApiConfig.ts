@@ -122,7 +122,9 @@ export const resolve = (options: Options): Effect.Effect<Resolved, ConfigError.C
     if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
       return yield* invalid("baseUrl", "must use https: the key is sent over plain http only to loopback hosts")
     }
-    if (url.search !== "" || url.hash !== "") {
+    // `href`, not `search`/`hash`: those are "" for an empty query or fragment ("…/v1?" or "…/v1#"), which would
+    // otherwise be kept, and every request path appended after the "?" or "#".
+    if (/[?#]/.test(url.href)) {
       return yield* invalid("baseUrl", "must not have a query or fragment")
     }
     if (url.username !== "" || url.password !== "") {
@@ -208,7 +210,8 @@ const optionalEnv = (name: string): Config.Config<string | undefined> =>
 export const fromEnv: Config.Config<Options> = Config.all({
   apiKey: Config.mapOrFail(Config.string("OPENAI_ADMIN_KEY"), (key) =>
     key.trim() === ""
-      ? Either.left(ConfigError.InvalidData(["OPENAI_ADMIN_KEY"], "must not be blank"))
+      // An empty path: `Config.mapOrFail` prefixes it with the variable's name (a path here would say it twice).
+      ? Either.left(ConfigError.InvalidData([], "must not be blank"))
       : Either.right(Redacted.make(key.trim()))),
   baseUrl: optionalEnv("OPENAI_BASE_URL"),
   organization: optionalEnv("OPENAI_ORG_ID"),

@@ -74,7 +74,7 @@ const envelopeWith = (cursorField: "last_id" | "next" | "next_page") =>
   Schema.Struct({
     data: Schema.Array(item),
     has_more: Schema.Boolean,
-    [cursorField]: Schema.optionalWith(Schema.String, { nullable: true })
+    [cursorField]: Schema.optional(Schema.NullOr(Schema.String))
   }) as unknown as Schema.Schema<Envelope<A>, unknown, R>
 
 /**

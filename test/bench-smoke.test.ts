@@ -4,7 +4,8 @@
  * contender and every scenario. The smoke run never fails on the benchmark's goals, only on errors.
  *
  * Also checks the AST-compiled decoder that scenario D measures (bench/compile.mjs) against Effect's own
- * parser on thousands of mutated users: same accepted set, same output, same errors.
+ * parser on thousands of mutated users: same accepted set, same output, same errors (and, for the
+ * validate-only variant, the same accepted set).
  */
 import { spawn } from "node:child_process"
 import * as fs from "node:fs"
@@ -30,16 +31,18 @@ const run = (args: ReadonlyArray<string>) =>
   })
 
 describe("bench/run.mjs --smoke", () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "effect-openai-admin-bench-"))
-  afterAll(() => fs.rmSync(out, { recursive: true, force: true }))
+  let out: string | undefined
+  afterAll(() => {
+    if (out !== undefined) fs.rmSync(out, { recursive: true, force: true })
+  })
 
   it("runs every contender and scenario, and writes the report and the chart to --out only", async () => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), "effect-openai-admin-bench-"))
     const committed = path.join(root, "BENCHMARKS.md")
     const before = fs.existsSync(committed) ? fs.readFileSync(committed, "utf8") : null
 
     const result = await run([path.join(root, "bench", "run.mjs"), "--smoke", "--out", out])
-    expect(result.stderr).toBe("")
-    expect(result.code).toBe(0)
+    expect(result.code, `bench/run.mjs --smoke failed:\n${result.stdout}\n${result.stderr}`).toBe(0)
 
     const md = fs.readFileSync(path.join(out, "BENCHMARKS.md"), "utf8")
     expect(md).toContain("Smoke run")
@@ -64,8 +67,10 @@ describe("bench/run.mjs --smoke", () => {
 
 describe("bench/compile.mjs", () => {
   it("accepts, outputs and rejects exactly what Effect's parser does", async () => {
-    const { compileDecodeUnknownEither } = (await import(bench("compile.mjs"))) as {
-      compileDecodeUnknownEither: (schema: unknown) => (u: unknown) => Either.Either<unknown, ParseResult.ParseIssue>
+    type Decode = (schema: unknown) => (u: unknown) => Either.Either<unknown, ParseResult.ParseIssue>
+    const { compileDecodeUnknownEither, compileValidateUnknownEither } = (await import(bench("compile.mjs"))) as {
+      compileDecodeUnknownEither: Decode
+      compileValidateUnknownEither: Decode
     }
     const S = await import(bench("schemas.mjs"))
     const { makeUser } = await import(bench("users.mjs"))
@@ -117,6 +122,7 @@ describe("bench/compile.mjs", () => {
     let rejected = 0
     for (const [name, schema] of Object.entries(schemas)) {
       const fast = compileDecodeUnknownEither(schema)
+      const check = compileValidateUnknownEither(schema)
       const slow = ParseResult.decodeUnknownEither(schema as typeof S.UserStructNullOr)
       for (let i = 0; i < 1500; i++) {
         const isPage = name.startsWith("Page")
@@ -128,7 +134,9 @@ describe("bench/compile.mjs", () => {
         for (let m = 0; m < mutations; m++) input = mutate(input)
         const a = fast(input)
         const b = slow(input)
+        const c = check(input)
         expect({ name, i, right: Either.isRight(a) }).toEqual({ name, i, right: Either.isRight(b) })
+        expect({ name, i, right: Either.isRight(c) }).toEqual({ name, i, right: Either.isRight(b) })
         if (Either.isRight(a) && Either.isRight(b)) {
           accepted++
           expect(isDeepStrictEqual(a.right, b.right)).toBe(true)

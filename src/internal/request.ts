@@ -167,12 +167,12 @@ const statusError = (
     const inner = typeof json === "object" && json !== null && "error" in json ? json.error : undefined
     if (typeof inner === "object" && inner !== null) {
       const e = inner as Record<string, unknown>
-      error = {
-        message: str(e.message) === null ? null : scrub(str(e.message)!, key),
-        type: str(e.type),
-        code: str(e.code),
-        param: str(e.param)
+      // Every field is scrubbed, not only the message: a proxy may echo the key in any of them.
+      const clean = (u: unknown) => {
+        const s = str(u)
+        return s === null ? null : scrub(s, key)
       }
+      error = { message: clean(e.message), type: clean(e.type), code: clean(e.code), param: clean(e.param) }
     } else if (typeof inner === "string") {
       error = { message: scrub(inner, key), type: null, code: null, param: null }
     }
@@ -230,6 +230,13 @@ const concatBytes = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array
 const decoder = new TextDecoder()
 
 /**
+ * An error response's body is read up to this many bytes (or `maxResponseBytes` if smaller), the rest cancelled:
+ * enough for any error object, and a proxy's endless error page neither costs `maxResponseBytes` of memory nor
+ * hides the status behind a `ResponseDecodeError`.
+ */
+const maxErrorBodyBytes = 64 * 1024
+
+/**
  * Builds the requester of one layer: the configured client, the limits, the retry policy.
  *
  * @internal
@@ -254,9 +261,18 @@ export const make = (
           HttpClientRequest.bearerToken(options.apiKey)
         )
       ),
-      HttpClient.withTracerPropagation(false)
+      HttpClient.withTracerPropagation(false),
+      // Not the transport's own `http.client` span: it records every response header as an attribute (a proxy
+      // echoing the key in one put the key in the trace), and it ends with the transport's raw error, which
+      // carries the request, Authorization header included, in plain text (headers are redacted only inside a
+      // logger): a tracer serialising a failed span's exit got the key. `attempt` makes that span itself, with
+      // the method, path and status only, ending with this library's errors, which never hold the key.
+      HttpClient.withTracerDisabledWhen(() => true)
     )
 
+    const base = new URL(options.baseUrl)
+    const serverAddress = base.origin
+    const basePath = base.pathname.replace(/\/+$/, "")
     const semaphore = options.maxConcurrentRequests === undefined
       ? undefined
       : yield* Effect.makeSemaphore(options.maxConcurrentRequests)
@@ -282,23 +298,28 @@ export const make = (
       const tooLarge = decodeError(call, response.status, response.headers, [
         `body: larger than maxResponseBytes (${options.maxResponseBytes} bytes)`
       ])
+      // A success body over the limit fails; an error body is cut at its (smaller) limit, its status kept.
+      const isError = response.status < 200 || response.status >= 300
+      const limit = isError ? Math.min(maxErrorBodyBytes, options.maxResponseBytes) : options.maxResponseBytes
       const length = Number(header(response.headers, "content-length") ?? Number.NaN)
-      if (Number.isFinite(length) && length <= options.maxResponseBytes) {
+      if (Number.isFinite(length) && length <= limit) {
         return Effect.mapError(response.text, toConnectionError)
       }
-      // Unknown or too large a length: read chunk by chunk, and cancel as soon as the limit is passed.
+      // Unknown or too large a length: read chunk by chunk, and stop (cancelling the rest) once the limit is passed.
       const parts: Array<Uint8Array> = []
       let size = 0
       return response.stream.pipe(
         Stream.mapError(toConnectionError),
-        Stream.runForEachChunk((chunk) => {
-          for (const bytes of chunk) {
-            size += bytes.length
-            parts.push(bytes)
-          }
-          return size > options.maxResponseBytes ? Effect.fail(tooLarge) : Effect.void
+        Stream.runFoldWhile(0, () => size <= limit, (_, bytes) => {
+          size += bytes.length
+          parts.push(bytes)
+          return size
         }),
-        Effect.map(() => decoder.decode(concatBytes(parts, size)))
+        Effect.flatMap(() => {
+          if (size <= limit) return Effect.succeed(decoder.decode(concatBytes(parts, size)))
+          if (!isError) return Effect.fail(tooLarge)
+          return Effect.succeed(decoder.decode(concatBytes(parts, size).subarray(0, limit)))
+        })
       )
     }
 
@@ -334,6 +355,7 @@ export const make = (
 
     const attempt = <A>(call: Call<A>, request: HttpClientRequest.HttpClientRequest) =>
       client.execute(request).pipe(
+        Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
         Effect.catchAll((error) =>
           Effect.fail(
             new Errors.ConnectionError({
@@ -350,6 +372,15 @@ export const make = (
         Effect.timeoutFail({
           duration: options.timeout,
           onTimeout: () => new Errors.TimeoutError({ method: call.method, path: call.path, timeout: options.timeout })
+        }),
+        Effect.withSpan(`http.client ${call.method}`, {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: {
+            "http.request.method": call.method,
+            "server.address": serverAddress,
+            "url.path": basePath + call.path
+          }
         }),
         limit
       )
@@ -394,13 +425,19 @@ export const make = (
       const retryable = shouldRetry(call.create)
       const once = attempt(call, request)
       // The schedule is stepped only with errors this call retries (Effect.retry's `while` would step it first).
-      return Effect.flatMap(Schedule.driver(retrySchedule(call as Call<unknown>)), (driver) => {
-        const loop: Effect.Effect<Response<A>, AdminApiError> = Effect.catchAll(once, (error) =>
-          retryable(error)
-            ? Effect.matchEffect(driver.next(error), { onFailure: () => Effect.fail(error), onSuccess: () => loop })
-            : Effect.fail(error))
-        return loop
-      })
+      // The driver is made on the first retryable error only: a call that succeeds at once pays nothing for it.
+      const retryWith = (driver: Schedule.ScheduleDriver<unknown, AdminApiError>) =>
+      (error: AdminApiError): Effect.Effect<Response<A>, AdminApiError> =>
+        retryable(error)
+          ? Effect.matchEffect(driver.next(error), {
+            onFailure: () => Effect.fail(error),
+            onSuccess: () => Effect.catchAll(once, retryWith(driver))
+          })
+          : Effect.fail(error)
+      return Effect.catchAll(once, (error) =>
+        retryable(error)
+          ? Effect.flatMap(Schedule.driver(retrySchedule(call as Call<unknown>)), (driver) => retryWith(driver)(error))
+          : Effect.fail(error))
     }
 
     return { execute, options }

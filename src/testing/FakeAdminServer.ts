@@ -67,6 +67,8 @@ export interface FakeAdminServer {
   readonly fault: (faults: ReadonlyArray<Fault>, match?: RouteMatch) => Effect.Effect<void>
   /** Requests received whose response has not finished and whose connection is still open. */
   readonly inFlight: Effect.Effect<number>
+  /** The largest `inFlight` observed since start or the last `reset` (to check a client's concurrency bound). */
+  readonly maxInFlight: Effect.Effect<number>
   /** Every secret the server has generated (service account API key values), in order; kept across `reset`. */
   readonly mintedSecrets: Effect.Effect<ReadonlyArray<string>>
   /** Clears the request log (indexes restart at 1) and pending faults, and restores the seed data. */
@@ -120,6 +122,10 @@ export interface RecordedRequest {
   readonly aborted: Effect.Effect<boolean>
   /** True once the response was fully written. */
   readonly finished: Effect.Effect<boolean>
+  /** When it arrived, in milliseconds of `performance.now()` (real time, to check a client's rate bound). */
+  readonly receivedAt: number
+  /** Body bytes written so far by a `Huge` fault (0 for every other response). */
+  readonly bytesWritten: Effect.Effect<number>
 }
 
 /**
@@ -133,6 +139,11 @@ export interface RecordedRequest {
  * - `ResetDuringBody`: writes status 200, headers (with the full `content-length`) and part of
  *   the real body, then destroys the socket.
  * - `Hang`: never responds; the connection stays open until the client gives up.
+ * - `HangDuringBody`: writes status 200, headers (with the full `content-length`) and part of the
+ *   real body, then stalls until the client gives up.
+ * - `Huge`: status `status` (default 200), `application/json`, and a body of `bytes` bytes (a JSON
+ *   list whose item carries a long string) written as fast as the client reads it, until done or
+ *   the client gives up; with `contentLength: false` it is sent chunked, without a length.
  * - `Delay`: waits `millis` (real time), then serves normally.
  * - `Malformed`: 200, `application/json`, a complete but invalid JSON body.
  * - `Pass`: serves normally.
@@ -157,6 +168,8 @@ export type Fault =
   | { readonly _tag: "ResetBeforeHeaders" }
   | { readonly _tag: "ResetDuringBody" }
   | { readonly _tag: "Hang" }
+  | { readonly _tag: "HangDuringBody" }
+  | { readonly _tag: "Huge"; readonly bytes: number; readonly status?: number; readonly contentLength?: boolean }
   | { readonly _tag: "Delay"; readonly millis: number }
   | { readonly _tag: "Malformed" }
   | { readonly _tag: "Pass" }
@@ -229,6 +242,8 @@ interface Cell {
   closedByServer: boolean
   /** Currently counted in `inFlight`. */
   counted: boolean
+  /** Body bytes written by a `Huge` fault. */
+  bytesWritten: number
 }
 
 interface Waiter {
@@ -250,6 +265,7 @@ interface State {
   faults: Array<QueuedFault>
   readonly waiters: Set<Waiter>
   inFlight: number
+  maxInFlight: number
   readonly minted: Array<string>
   closing: boolean
 }
@@ -362,6 +378,7 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
       faults: [],
       waiters: new Set(),
       inFlight: 0,
+      maxInFlight: 0,
       minted: [],
       closing: false
     }
@@ -432,7 +449,13 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
         res.destroy()
       })
 
-    const resetDuringBody = (request: RecordedRequest, res: Http.ServerResponse, cell: Cell): Effect.Effect<void> =>
+    /** Writes 200, the headers and half of the real body, then resets the connection or (hang) stalls. */
+    const partialBody = (
+      request: RecordedRequest,
+      res: Http.ServerResponse,
+      cell: Cell,
+      then: "reset" | "hang"
+    ): Effect.Effect<void> =>
       Effect.async<void>((resume) => {
         const reply = normalReply(request)
         const body = Buffer.from(serialize(reply.body), "utf8")
@@ -444,10 +467,54 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
         })
         const part = body.subarray(0, Math.max(1, Math.floor(body.length / 2)))
         res.write(part, () => {
+          if (then === "hang") return // stays open until the client closes it (`handle` races the close)
           cell.closedByServer = true
           cell.socket.destroy()
           resume(Effect.void)
         })
+      })
+
+    /** Writes `bytes` bytes of a JSON list, respecting back-pressure, until done or the connection closes. */
+    const huge = (
+      request: RecordedRequest,
+      res: Http.ServerResponse,
+      cell: Cell,
+      fault: Extract<Fault, { readonly _tag: "Huge" }>
+    ): Effect.Effect<void> =>
+      Effect.async<void>((resume) => {
+        if (res.destroyed || res.headersSent) return resume(Effect.void)
+        const total = Math.max(256, Math.floor(fault.bytes))
+        const head = Buffer.from("{\"object\":\"list\",\"data\":[{\"object\":\"organization.user\",\"id\":\"", "utf8")
+        const tail = Buffer.from("\",\"added_at\":1}],\"has_more\":false}", "utf8")
+        const filler = Buffer.alloc(64 * 1024, "x")
+        const headers: Record<string, string> = {
+          "content-type": "application/json",
+          "x-request-id": `req_${request.index}`
+        }
+        if (fault.contentLength !== false) headers["content-length"] = String(total)
+        res.writeHead(fault.status ?? 200, headers)
+        let written = 0
+        const write = (chunk: Buffer): boolean => {
+          written += chunk.length
+          cell.bytesWritten = written
+          return res.write(chunk)
+        }
+        const pump = (): void => {
+          while (!res.destroyed) {
+            const left = total - written - tail.length
+            if (left <= 0) {
+              write(tail)
+              res.end()
+              return resume(Effect.void)
+            }
+            if (!write(left >= filler.length ? filler : filler.subarray(0, left))) {
+              res.once("drain", pump)
+              return
+            }
+          }
+        }
+        write(head)
+        pump()
       })
 
     const respond = (
@@ -480,7 +547,11 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
         case "ResetBeforeHeaders":
           return destroyConnection(res, cell)
         case "ResetDuringBody":
-          return resetDuringBody(request, res, cell)
+          return partialBody(request, res, cell, "reset")
+        case "HangDuringBody":
+          return partialBody(request, res, cell, "hang")
+        case "Huge":
+          return huge(request, res, cell, fault)
         case "Hang":
           return Effect.never
       }
@@ -533,7 +604,9 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
         headers: parseHeaders(req.headers),
         body: parseBody(bodyText),
         aborted: Effect.sync(() => cell.aborted),
-        finished: Effect.sync(() => cell.finished)
+        finished: Effect.sync(() => cell.finished),
+        receivedAt: performance.now(),
+        bytesWritten: Effect.sync(() => cell.bytesWritten)
       }
       state.log.push(request)
       for (const waiter of state.waiters) {
@@ -561,7 +634,8 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
         aborted: false,
         closed: false,
         closedByServer: false,
-        counted: false
+        counted: false,
+        bytesWritten: 0
       }
       const closed = Deferred.unsafeMake<void>(FiberId.none)
       const release = () => {
@@ -595,6 +669,7 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
         }
         cell.counted = true
         state.inFlight++
+        if (state.inFlight > state.maxInFlight) state.maxInFlight = state.inFlight
         const fault = takeFault(request)
         runFork(handle(request, fault, res, cell, closed))
       }
@@ -670,12 +745,14 @@ export const make = (options: Options = {}): Effect.Effect<FakeAdminServer, neve
           for (const fault of faults) state.faults.push({ fault, match })
         }),
       inFlight: Effect.sync(() => state.inFlight),
+      maxInFlight: Effect.sync(() => state.maxInFlight),
       mintedSecrets: Effect.sync(() => state.minted.slice()),
       reset: Effect.sync(() => {
         state.store = Store.makeStore(seed, options.userCount)
         state.log = []
         state.counter = 0
         state.faults = []
+        state.maxInFlight = state.inFlight
         for (const waiter of state.waiters) waiter.seen = 0
       })
     }
