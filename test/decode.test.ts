@@ -1,0 +1,43 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Arbitrary, Either, FastCheck as fc, ParseResult, Schema } from "effect"
+import * as Decode from "../src/internal/decode.js"
+import * as Pagination from "../src/Pagination.js"
+import * as AdminApiKeys from "../src/resources/AdminApiKeys.js"
+import * as AuditLogs from "../src/resources/AuditLogs.js"
+import * as Common from "../src/resources/Common.js"
+import * as Projects from "../src/resources/Projects.js"
+import * as ProjectsUsers from "../src/resources/ProjectsUsers.js"
+
+/** Both decoders must agree: the same value on success, failure on the same inputs. */
+const agree = <A, I>(name: string, schema: Schema.Schema<A, I, never>) =>
+  it(`the compiled decoder agrees with Effect's parser: ${name}`, () => {
+    const fast = Decode.decodeUnknownEither(schema)
+    const slow = ParseResult.decodeUnknownEither(schema)
+    const valid = Arbitrary.make(Schema.encodedSchema(schema))
+    // valid inputs, inputs with one field replaced by junk, and arbitrary JSON
+    const junk = fc.oneof(fc.constant(null), fc.string(), fc.integer(), fc.boolean(), fc.constant([]), fc.constant({}))
+    const mutated = fc.tuple(valid, fc.string({ maxLength: 12 }), junk).map(([value, key, bad]) =>
+      typeof value === "object" && value !== null && !Array.isArray(value)
+        ? { ...value, [Object.keys(value)[key.length % Math.max(1, Object.keys(value).length)] ?? key]: bad, extra: 1 }
+        : value
+    )
+    fc.assert(
+      fc.property(fc.oneof(valid, mutated, fc.jsonValue()), (input) => {
+        const a = fast(input)
+        const b = slow(input)
+        expect(Either.isRight(a)).toBe(Either.isRight(b))
+        if (Either.isRight(a) && Either.isRight(b)) expect(a.right).toStrictEqual(b.right)
+      }),
+      { numRuns: 300, seed: 42 }
+    )
+  })
+
+describe("internal/decode", () => {
+  agree("OrganizationUser", Common.OrganizationUser)
+  agree("ProjectUser", ProjectsUsers.ProjectUser)
+  agree("Project", Projects.Project)
+  agree("a cursor-id envelope of users", Pagination.cursorId.envelope(Common.OrganizationUser))
+  agree("a page envelope of usage buckets", Pagination.pageToken.envelope(Common.UsageTimeBucket))
+  agree("an audit log", AuditLogs.AuditLog)
+  agree("a created admin key (Redacted value)", AdminApiKeys.CreatedAdminApiKey)
+})
