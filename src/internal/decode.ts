@@ -4,7 +4,9 @@
  *
  * Effect's parser interprets the AST for every value (an `Either` per node, options merged per call, issue
  * bookkeeping); for structs, arrays, `NullOr`, literals, keywords and refinements this walks the AST once and
- * builds a tree of small closures that check and copy, allocating nothing but the output. Every other node
+ * builds a tree of small closures that check, and copy only what must change (an object with unknown keys, a
+ * transformed value): an input that is already exactly the output is returned as is, so a page of plain users
+ * allocates nothing. Every other node
  * (transformations such as `Redacted`, declarations, index signatures, unions of several objects, nodes with parse
  * option annotations) is handed to Effect's own parser, so any schema compiles. When the fast path rejects a value,
  * the whole value is decoded again by Effect's parser, so a failure is exactly Effect's `ParseIssue`.
@@ -36,6 +38,20 @@ const generic = (ast: AST.AST): Parser => {
     const result = parse(u)
     return Either.isRight(result) ? result.right : FAIL
   }
+}
+
+/**
+ * Whether `input` has no own enumerable string keys but the `count` declared ones that were read (and nothing
+ * inherited): then the input itself is exactly the output Effect's parser would build, and is returned as is.
+ * Inputs are parsed JSON, which has no symbol keys.
+ */
+const onlyKeys = (input: object, count: number): boolean => {
+  let keys = 0
+  for (const key in input) {
+    if (!hasOwn.call(input, key)) return false
+    keys++
+  }
+  return keys === count
 }
 
 const isObjectLike = (ast: AST.AST): boolean => {
@@ -91,13 +107,15 @@ const go = (ast: AST.AST): Parser => {
       return (u) => {
         if (!Array.isArray(u)) return FAIL
         const n = u.length
-        const out = new Array<unknown>(n)
+        let out: Array<unknown> | undefined
         for (let i = 0; i < n; i++) {
-          const v = item(u[i])
+          const x = u[i]
+          const v = item(x)
           if (v === FAIL) return FAIL
-          out[i] = v
+          if (out === undefined && v !== x) out = u.slice(0, i)
+          if (out !== undefined) out.push(v)
         }
-        return out
+        return out ?? u
       }
     }
     case "TypeLiteral": {
@@ -111,14 +129,19 @@ const go = (ast: AST.AST): Parser => {
         if (typeof u !== "object" || u === null || Array.isArray(u)) return FAIL
         const input = u as Record<PropertyKey, unknown>
         const out: Record<PropertyKey, unknown> = {}
+        let present = 0
+        let same = true
         for (let i = 0; i < n; i++) {
           const name = names[i]!
           if (optional[i] && !hasOwn.call(input, name)) continue
-          const v = parsers[i]!(input[name])
+          const x = input[name]
+          const v = parsers[i]!(x)
           if (v === FAIL) return FAIL
           out[name] = v
+          present++
+          if (v !== x) same = false
         }
-        return out
+        return same && onlyKeys(input, present) ? input : out
       }
     }
     default:

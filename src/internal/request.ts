@@ -295,7 +295,7 @@ export const make = (
           sent: true,
           reason: `failed while reading the body: ${causeMessage(error.cause)}`
         })
-      const tooLarge = decodeError(call, response.status, response.headers, [
+      const tooLarge = () => decodeError(call, response.status, response.headers, [
         `body: larger than maxResponseBytes (${options.maxResponseBytes} bytes)`
       ])
       // A success body over the limit fails; an error body is cut at its (smaller) limit, its status kept.
@@ -317,7 +317,7 @@ export const make = (
         }),
         Effect.flatMap(() => {
           if (size <= limit) return Effect.succeed(decoder.decode(concatBytes(parts, size)))
-          if (!isError) return Effect.fail(tooLarge)
+          if (!isError) return Effect.fail(tooLarge())
           return Effect.succeed(decoder.decode(concatBytes(parts, size).subarray(0, limit)))
         })
       )
