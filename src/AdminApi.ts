@@ -109,43 +109,6 @@ const invalidInput = (operation: string, issue: Parameters<typeof formatIssue>[0
 
 const countIds = (path: string): number => (path.match(/\{[^}]+\}/g) ?? []).length
 
-/**
- * A string with a lone surrogate cannot be sent as is: `encodeURIComponent` throws on it (a defect, not a typed
- * error) and `URLSearchParams` silently replaces it with U+FFFD (the server would get another value). Such ids and
- * query values are refused up front, naming the field. JSON bodies need nothing: `JSON.stringify` escapes them.
- */
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-
-const illFormed = (operation: string, field: string) =>
-  new InvalidRequestError({
-    operation,
-    field,
-    reason: "must be well-formed Unicode (a lone surrogate cannot be sent as is)"
-  })
-
-const illFormedId = (
-  operation: string,
-  path: string,
-  ids: ReadonlyArray<unknown>
-): InvalidRequestError | undefined => {
-  const names = Array.from(path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!)
-  for (let i = 0; i < names.length; i++) {
-    const id = ids[i]
-    // the first bad id is the one reported: one that `encodePath` refuses is left to it
-    if (typeof id !== "string" || id === "" || id === "." || id === "..") return undefined
-    if (loneSurrogate.test(id)) return illFormed(operation, names[i]!)
-  }
-  return undefined
-}
-
-const illFormedQuery = (
-  operation: string,
-  query: ReadonlyArray<readonly [string, string]>
-): InvalidRequestError | undefined => {
-  const bad = query.find(([, value]) => loneSurrogate.test(value))
-  return bad === undefined ? undefined : illFormed(operation, bad[0])
-}
-
 const bindOperation = (
   requester: Request.Requester,
   operation: string,
@@ -155,29 +118,26 @@ const bindOperation = (
   const encodeInput = endpoint.input === undefined ? undefined : ParseResult.encodeUnknownEither(endpoint.input)
   const decode = Decode.decodeUnknownEither(endpoint.success)
   const spanName = `AdminApi.${operation}`
+  const isBody = endpoint.method === "POST"
   return (...args: ReadonlyArray<unknown>): Effect.Effect<unknown, AdminApiError> =>
     Effect.suspend(() => {
-      const badId = illFormedId(operation, endpoint.path, args.slice(0, idCount))
-      if (badId !== undefined) return Effect.fail(badId)
-      const path = encodePath(operation, endpoint.path, args.slice(0, idCount))
-      if (Either.isLeft(path)) return Effect.fail(path.left)
-      let query: ReadonlyArray<readonly [string, string]> = []
-      let body: unknown = undefined
-      if (encodeInput !== undefined) {
-        const isBody = endpoint.method === "POST"
-        const encoded = encodeInput(args[idCount] ?? {})
-        if (Either.isLeft(encoded)) {
-          return Effect.fail(invalidInput(operation, encoded.left, isBody ? "body" : ""))
-        }
-        if (isBody) body = encoded.right
-        else query = encodeQuery(encoded.right)
-      }
-      const badQuery = illFormedQuery(operation, query)
-      if (badQuery !== undefined) return Effect.fail(badQuery)
+      const prepared = Either.gen(function*() {
+        const path = yield* encodePath(operation, endpoint.path, args.slice(0, idCount))
+        if (encodeInput === undefined) return { path, query: [], body: undefined }
+        const input = yield* Either.mapLeft(
+          encodeInput(args[idCount] ?? {}),
+          (issue) => invalidInput(operation, issue, isBody ? "body" : "")
+        )
+        return isBody
+          ? { path, query: [], body: input }
+          : { path, query: yield* encodeQuery(operation, input), body: undefined }
+      })
+      if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+      const { body, path, query } = prepared.right
       return requester.execute({
         operation,
         method: endpoint.method,
-        path: path.right,
+        path,
         query,
         body,
         decode,
@@ -216,41 +176,34 @@ const bindList = (
     operation: string,
     args: ReadonlyArray<unknown>,
     refuseZero: boolean
-  ): Either.Either<Prepared, InvalidRequestError> => {
-    const badId = illFormedId(operation, endpoint.path, args.slice(0, idCount))
-    if (badId !== undefined) return Either.left(badId)
-    const path = encodePath(operation, endpoint.path, args.slice(0, idCount))
-    if (Either.isLeft(path)) return Either.left(path.left)
-    const encoded = encodeParams(args[idCount] ?? {})
-    if (Either.isLeft(encoded)) return Either.left(invalidInput(operation, encoded.left, ""))
-    const params = { ...(encoded.right as Record<string, unknown>) }
-    const limit = params.limit
-    if (typeof limit === "number" && range !== undefined && (limit < range.min || limit > range.max)) {
-      return Either.left(
-        new InvalidRequestError({ operation, field: "limit", reason: `must be between ${range.min} and ${range.max}` })
-      )
-    }
-    if (refuseZero && limit === 0) {
-      return Either.left(
-        new InvalidRequestError({
-          operation,
-          field: "limit",
-          reason: "must be at least 1 for list and pages (0 would return empty pages forever)"
-        })
-      )
-    }
-    const cursor = params[cursorParam]
-    delete params[cursorParam]
-    const query = encodeQuery(params)
-    const cursorEntry = typeof cursor === "string" ? [[cursorParam, cursor] as const] : []
-    const badQuery = illFormedQuery(operation, [...query, ...cursorEntry])
-    if (badQuery !== undefined) return Either.left(badQuery)
-    return Either.right({
-      path: path.right,
-      query,
-      cursor: typeof cursor === "string" && cursor !== "" ? Option.some(cursor) : Option.none()
+  ): Either.Either<Prepared, InvalidRequestError> =>
+    Either.gen(function*() {
+      const path = yield* encodePath(operation, endpoint.path, args.slice(0, idCount))
+      const encoded = yield* Either.mapLeft(encodeParams(args[idCount] ?? {}), (issue) => invalidInput(operation, issue, ""))
+      const { [cursorParam]: cursor, ...params } = encoded as Record<string, unknown>
+      const limit = params.limit
+      if (typeof limit === "number" && range !== undefined && (limit < range.min || limit > range.max)) {
+        return yield* Either.left(
+          new InvalidRequestError({ operation, field: "limit", reason: `must be between ${range.min} and ${range.max}` })
+        )
+      }
+      if (refuseZero && limit === 0) {
+        return yield* Either.left(
+          new InvalidRequestError({
+            operation,
+            field: "limit",
+            reason: "must be at least 1 for list and pages (0 would return empty pages forever)"
+          })
+        )
+      }
+      const query = yield* encodeQuery(operation, params)
+      yield* encodeQuery(operation, { [cursorParam]: cursor })
+      return {
+        path,
+        query,
+        cursor: typeof cursor === "string" && cursor !== "" ? Option.some(cursor) : Option.none()
+      }
     })
-  }
 
   const fetchPage = (operation: string, prepared: Prepared, cursor: Option.Option<string>) =>
     requester.execute({

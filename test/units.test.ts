@@ -25,7 +25,7 @@ const statusFields = {
 
 describe("encodeQuery", () => {
   it("brackets arrays once, flattens objects, drops null and undefined", () => {
-    expect(encodeQuery({
+    expect(encodeQuery("op", {
       emails: ["a@x.com", "b@y.com"],
       "project_ids[]": ["p1"],
       effective_at: { gte: 1, lt: 2 },
@@ -33,7 +33,7 @@ describe("encodeQuery", () => {
       tenant_only: false,
       after: undefined,
       before: null
-    })).toEqual([
+    })).toEqual(Either.right([
       ["emails[]", "a@x.com"],
       ["emails[]", "b@y.com"],
       ["project_ids[]", "p1"],
@@ -41,7 +41,7 @@ describe("encodeQuery", () => {
       ["effective_at[lt]", "2"],
       ["limit", "10"],
       ["tenant_only", "false"]
-    ])
+    ]))
   })
 })
 

@@ -7,6 +7,15 @@ import * as Either from "effect/Either"
 import { InvalidRequestError } from "../AdminApiError.js"
 
 /**
+ * A string with a lone surrogate cannot be sent as is: `encodeURIComponent` throws on it (a defect, not a typed
+ * error) and `URLSearchParams` silently replaces it with U+FFFD (the server would get another value). Such ids and
+ * query values are refused, naming the field. JSON bodies need nothing: `JSON.stringify` escapes them.
+ */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+const illFormed = "must be well-formed Unicode (a lone surrogate cannot be sent as is)"
+
+/**
  * Fills a path template with ids, each percent-encoded as exactly one segment. An empty id, `.` or `..` is
  * refused.
  *
@@ -28,6 +37,8 @@ export const encodePath = (
       failure = new InvalidRequestError({ operation, field: name, reason: "must not be empty" })
     } else if (id === "." || id === "..") {
       failure = new InvalidRequestError({ operation, field: name, reason: "must not be \".\" or \"..\"" })
+    } else if (loneSurrogate.test(id)) {
+      failure = new InvalidRequestError({ operation, field: name, reason: illFormed })
     } else {
       return encodeURIComponent(id)
     }
@@ -51,30 +62,34 @@ const scalar = (value: unknown): string | undefined => {
 
 /**
  * Encodes query parameters as the API expects: arrays as repeated `name[]` keys (a name that already ends in
- * `[]` is not bracketed twice), objects as `name[key]`, `null` and `undefined` dropped.
+ * `[]` is not bracketed twice), objects as `name[key]`, `null` and `undefined` dropped. A value that is not
+ * well-formed Unicode is refused.
  *
  * @internal
  */
-export const encodeQuery = (params: unknown): Array<readonly [string, string]> => {
+export const encodeQuery = (
+  operation: string,
+  params: unknown
+): Either.Either<Array<readonly [string, string]>, InvalidRequestError> => {
   const out: Array<readonly [string, string]> = []
-  if (typeof params !== "object" || params === null) return out
+  if (typeof params !== "object" || params === null) return Either.right(out)
+  const push = (key: string, value: unknown) => {
+    const s = scalar(value)
+    if (s !== undefined) out.push([key, s])
+  }
   for (const [name, value] of Object.entries(params)) {
     if (value === null || value === undefined) continue
     if (Array.isArray(value)) {
       const key = name.endsWith("[]") ? name : `${name}[]`
-      for (const item of value) {
-        const s = scalar(item)
-        if (s !== undefined) out.push([key, s])
-      }
+      for (const item of value) push(key, item)
     } else if (typeof value === "object") {
-      for (const [inner, innerValue] of Object.entries(value)) {
-        const s = scalar(innerValue)
-        if (s !== undefined) out.push([`${name}[${inner}]`, s])
-      }
+      for (const [inner, innerValue] of Object.entries(value)) push(`${name}[${inner}]`, innerValue)
     } else {
-      const s = scalar(value)
-      if (s !== undefined) out.push([name, s])
+      push(name, value)
     }
   }
-  return out
+  const bad = out.find(([, value]) => loneSurrogate.test(value))
+  return bad === undefined
+    ? Either.right(out)
+    : Either.left(new InvalidRequestError({ operation, field: bad[0], reason: illFormed }))
 }
