@@ -128,7 +128,46 @@ const lib = async () => {
   }
 }
 
-const contenders = { floor, sdk, lib }
+/**
+ * A reference, not a contender: the floor's loop written with Effect and `@effect/platform`'s `FetchHttpClient`
+ * (the transport the library is measured with), validating nothing. What any library on this stack pays before
+ * doing anything of its own.
+ */
+const platform = async () => {
+  const { FetchHttpClient, HttpClient, HttpClientRequest } = await import("@effect/platform")
+  const { Effect, ManagedRuntime } = await import("effect")
+  const runtime = ManagedRuntime.make(FetchHttpClient.layer)
+  await runtime.runtime()
+  const perPageWork = Effect.sleep(`${work} millis`)
+  return async () => {
+    let items = 0
+    let pages = 0
+    let checksum = 0
+    const program = Effect.gen(function* () {
+      const client = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerDisabledWhen(() => true))
+      const headers = { authorization: `Bearer ${key}` }
+      let url = `${baseUrl}/organization/users?limit=${limit}`
+      sampleHeap(0)
+      for (;;) {
+        const response = yield* client.execute(HttpClientRequest.get(url, { headers }))
+        const body = JSON.parse(yield* response.text)
+        const data = body.data
+        for (let i = 0; i < data.length; i++) checksum += data[i].added_at
+        items += data.length
+        pages++
+        sampleHeap(items)
+        if (work > 0) yield* perPageWork
+        if (!body.has_more) break
+        url = `${baseUrl}/organization/users?limit=${limit}&after=${encodeURIComponent(body.last_id)}`
+      }
+    })
+    await runtime.runPromise(program)
+    await runtime.dispose()
+    return { items, pages, checksum }
+  }
+}
+
+const contenders = { floor, sdk, platform, lib }
 
 const main = async () => {
   const run = contenders[contender]

@@ -47,11 +47,12 @@ const KEY = "sk-admin-bench-" + process.pid
 const ALL_CONTENDERS = [
   { id: "floor", name: "floor: fetch + JSON.parse", short: "floor" },
   { id: "sdk", name: "openai 6.49 (official SDK)", short: "openai SDK" },
+  { id: "platform", name: "reference: Effect + FetchHttpClient loop, validating nothing", short: "Effect + FetchHttpClient" },
   { id: "lib", name: "effect-openai-admin", short: "effect-openai-admin" }
 ]
-const selected = (option("contenders") ?? "floor,sdk,lib").split(",").map((s) => s.trim())
+const selected = (option("contenders") ?? "floor,sdk,platform,lib").split(",").map((s) => s.trim())
 const CONTENDERS = ALL_CONTENDERS.filter((c) => selected.includes(c.id))
-if (CONTENDERS.length === 0) throw new Error("--contenders: none of floor, sdk, lib")
+if (CONTENDERS.length === 0) throw new Error("--contenders: none of floor, sdk, platform, lib")
 const has = (...ids) => ids.every((id) => CONTENDERS.some((c) => c.id === id))
 const contenderName = (id) => CONTENDERS.find((c) => c.id === id).name
 
@@ -384,7 +385,7 @@ const row = (cells) => `| ${cells.join(" | ")} |`
 
 const ratio = (a, b) => (a === undefined || b === undefined ? "–" : `${(a / b).toFixed(2)}x`)
 const wallRows = (wall, users, extra = () => []) => [
-  row(["contender", "median (ms)", "min–max (ms)", "spread", "µs / user", "vs floor", "vs SDK", ...extra(null)]),
+  row(["contender", "median (ms)", "min–max (ms)", "spread", "µs / user", "time ÷ floor", "time ÷ SDK", ...extra(null)]),
   row(["---", "---:", "---:", "---:", "---:", "---:", "---:", ...extra(null).map(() => "---:")]),
   ...CONTENDERS.map((c) =>
     row([
@@ -466,7 +467,7 @@ const writeMarkdown = (report) => {
     L.push(`another: (latency + work) × pages = ${ms(B.sequentialMs)} ms at best. The limit is max(latency, work) × pages`)
     L.push(`= **${ms(B.limitMs)} ms**. Goal: at least ${GOALS.B_vsSdk}x faster than the official SDK.`)
     L.push("")
-    L.push(...wallRows(B.wall, B.cfg.users, (id) => (id === null ? ["vs limit"] : [`${(B.wall[id].median / B.limitMs).toFixed(2)}x`])))
+    L.push(...wallRows(B.wall, B.cfg.users, (id) => (id === null ? ["time ÷ limit"] : [`${(B.wall[id].median / B.limitMs).toFixed(2)}x`])))
     L.push(row([`*limit: max(latency, work) × pages*`, ms(B.limitMs), "", "", ((B.limitMs * 1000) / B.cfg.users).toFixed(2),
       ratio(B.limitMs, B.wall.floor?.median), ratio(B.limitMs, B.wall.sdk?.median), "1.00x"]))
     if (B.wall.floor) {
@@ -571,7 +572,7 @@ const writeMarkdown = (report) => {
 // Report: the chart, an SVG drawn by hand
 // ---------------------------------------------------------------------------------------
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
-const COLORS = { floor: "#8c8c8c", sdk: "#d9822b", lib: "#2b6cb0" }
+const COLORS = { floor: "#8c8c8c", sdk: "#d9822b", platform: "#9f7aea", lib: "#2b6cb0" }
 const niceMax = (x) => {
   if (!(x > 0)) return 1
   const p = 10 ** Math.floor(Math.log10(x))
@@ -585,7 +586,7 @@ const fmtTick = (v) => (v === 0 ? "0" : v >= 1000 ? `${+(v / 1000).toFixed(2)}k`
 const barPanel = ({ x, y, w, title, subtitle, unit, bars, refs = [], labelW = 180 }) => {
   const rowH = 26
   const top = y + 60
-  const plotW = w - labelW - 70
+  const plotW = w - labelW - 120
   const max = niceMax(Math.max(...bars.map((b) => b.max ?? b.value), ...refs.map((r) => r.value)) * 1.05)
   const sx = (v) => x + labelW + (v / max) * plotW
   const h = 60 + bars.length * rowH + 34
