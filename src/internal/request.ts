@@ -261,8 +261,7 @@ export const make = (
           HttpClientRequest.bearerToken(options.apiKey)
         )
       ),
-      HttpClient.withTracerPropagation(false),
-      // Not the transport's own `http.client` span: it records every response header as an attribute (a proxy
+      // Not the transport's own `http.client` span (which also means no trace-propagation headers are sent): it records every response header as an attribute (a proxy
       // echoing the key in one put the key in the trace), and it ends with the transport's raw error, which
       // carries the request, Authorization header included, in plain text (headers are redacted only inside a
       // logger): a tracer serialising a failed span's exit got the key. `attempt` makes that span itself, with
