@@ -253,21 +253,15 @@ export const make = (
     if (options.organization !== undefined) baseHeaders["openai-organization"] = options.organization
     if (options.project !== undefined) baseHeaders["openai-project"] = options.project
 
-    const client = (yield* HttpClient.HttpClient).pipe(
-      HttpClient.mapRequest((request) =>
-        request.pipe(
-          HttpClientRequest.prependUrl(options.baseUrl),
-          HttpClientRequest.setHeaders(baseHeaders),
-          HttpClientRequest.bearerToken(options.apiKey)
-        )
-      ),
-      // Not the transport's own `http.client` span (which also means no trace-propagation headers are sent): it records every response header as an attribute (a proxy
-      // echoing the key in one put the key in the trace), and it ends with the transport's raw error, which
-      // carries the request, Authorization header included, in plain text (headers are redacted only inside a
-      // logger): a tracer serialising a failed span's exit got the key. `attempt` makes that span itself, with
-      // the method, path and status only, ending with this library's errors, which never hold the key.
-      HttpClient.withTracerDisabledWhen(() => true)
-    )
+    // Every request carries the same headers: built once, set directly on each request (no per-request transform).
+    const requestHeaders = Headers.fromInput({ ...baseHeaders, authorization: `Bearer ${key}` })
+    // Not the transport's own `http.client` span, which also means that no trace-propagation headers are sent. That
+    // span records every response header as an attribute (a proxy echoing the key in one put the key in the trace),
+    // and it ends with the transport's raw error, which carries the request, Authorization header included, in plain
+    // text (headers are redacted only inside a logger): a tracer serialising a failed span's exit got the key.
+    // `attempt` makes that span itself, with the method, path and status only, ending with this library's errors,
+    // which never hold the key.
+    const client = HttpClient.withTracerDisabledWhen(yield* HttpClient.HttpClient, () => true)
 
     const base = new URL(options.baseUrl)
     const serverAddress = base.origin
@@ -416,8 +410,10 @@ export const make = (
       )
 
     const execute = <A>(call: Call<A>): Effect.Effect<Response<A>, AdminApiError> => {
-      let request = HttpClientRequest.make(call.method)(call.path)
-      if (call.query.length > 0) request = HttpClientRequest.setUrlParams(request, call.query)
+      let request = HttpClientRequest.make(call.method)(options.baseUrl + call.path, {
+        headers: requestHeaders,
+        urlParams: call.query
+      })
       if (call.body !== undefined) {
         request = HttpClientRequest.bodyText(request, JSON.stringify(call.body), "application/json")
       }
