@@ -35,10 +35,14 @@ export const withClient = <A, E>(
  */
 export const ioTurn = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
 
-/** Repeats `check` with I/O turns in between until it holds (at most `turns` turns). */
+/**
+ * Repeats `check` with I/O turns in between until it holds: at least `turns` turns, and on a slow machine for up
+ * to 10 seconds of real time (measured, not slept: no clock is advanced and no timer is waited on).
+ */
 export const eventually = <E, R>(check: Effect.Effect<boolean, E, R>, turns = 2000) =>
   Effect.gen(function*() {
-    for (let i = 0; i < turns; i++) {
+    const deadline = performance.now() + 10_000
+    for (let i = 0; i < turns || performance.now() < deadline; i++) {
       if (yield* check) return true
       yield* ioTurn
     }
