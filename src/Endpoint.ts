@@ -41,13 +41,19 @@ export type IdArgs<Path extends string> = Path extends `${string}{${string}}${in
 export type InputArg<In> = [In] extends [void] ? [] : {} extends In ? [input?: In] : [input: In]
 
 /**
- * A schema whose encoded side is irrelevant to the description (decoding starts from `unknown` JSON).
+ * A schema as a description holds it: decoding starts from `unknown` JSON, and encoding an input yields plain
+ * JSON, so the encoded side is kept as `unknown`.
  *
  * @since 0.1.0
  * @category models
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnySchema<A> = Schema.Schema<A, any, never>
+export type AnySchema<A> = Schema.Schema<A, unknown, never>
+
+/** A schema seen with its encoded side as `unknown` (what a description stores; the schema itself is unchanged). */
+const erase = <A, I>(schema: Schema.Schema<A, I, never>): AnySchema<A> => schema as unknown as AnySchema<A>
+
+const eraseOptional = <A, I>(schema: Schema.Schema<A, I, never> | undefined): AnySchema<A> | undefined =>
+  schema === undefined ? undefined : erase(schema)
 
 /**
  * A single request: GET or DELETE with optional query parameters, or POST with a JSON body.
@@ -96,15 +102,15 @@ export type Any = Operation<string, never, unknown> | List<string, never, unknow
  * @since 0.1.0
  * @category constructors
  */
-export const get = <const Path extends string, A, In = void>(
+export const get = <const Path extends string, A, I, In = void, InI = unknown>(
   path: Path,
-  options: { readonly success: AnySchema<A>; readonly params?: AnySchema<In> }
+  options: { readonly success: Schema.Schema<A, I, never>; readonly params?: Schema.Schema<In, InI, never> }
 ): Operation<Path, In, A> => ({
   _tag: "Operation",
   method: "GET",
   path,
-  input: options.params,
-  success: options.success,
+  input: eraseOptional(options.params),
+  success: erase(options.success),
   create: false
 })
 
@@ -114,15 +120,19 @@ export const get = <const Path extends string, A, In = void>(
  * @since 0.1.0
  * @category constructors
  */
-export const post = <const Path extends string, A, In = void>(
+export const post = <const Path extends string, A, I, In = void, InI = unknown>(
   path: Path,
-  options: { readonly success: AnySchema<A>; readonly body?: AnySchema<In>; readonly create?: boolean }
+  options: {
+    readonly success: Schema.Schema<A, I, never>
+    readonly body?: Schema.Schema<In, InI, never>
+    readonly create?: boolean
+  }
 ): Operation<Path, In, A> => ({
   _tag: "Operation",
   method: "POST",
   path,
-  input: options.body,
-  success: options.success,
+  input: eraseOptional(options.body),
+  success: erase(options.success),
   create: options.create ?? false
 })
 
@@ -132,15 +142,15 @@ export const post = <const Path extends string, A, In = void>(
  * @since 0.1.0
  * @category constructors
  */
-export const del = <const Path extends string, A, In = void>(
+export const del = <const Path extends string, A, I, In = void, InI = unknown>(
   path: Path,
-  options: { readonly success: AnySchema<A>; readonly params?: AnySchema<In> }
+  options: { readonly success: Schema.Schema<A, I, never>; readonly params?: Schema.Schema<In, InI, never> }
 ): Operation<Path, In, A> => ({
   _tag: "Operation",
   method: "DELETE",
   path,
-  input: options.params,
-  success: options.success,
+  input: eraseOptional(options.params),
+  success: erase(options.success),
   create: false
 })
 
@@ -151,11 +161,11 @@ export const del = <const Path extends string, A, In = void>(
  * @since 0.1.0
  * @category constructors
  */
-export const list = <const Path extends string, A, Params>(
+export const list = <const Path extends string, A, I, Params, ParamsI>(
   path: Path,
   options: {
-    readonly item: AnySchema<A>
-    readonly params: AnySchema<Params>
+    readonly item: Schema.Schema<A, I, never>
+    readonly params: Schema.Schema<Params, ParamsI, never>
     readonly style: Pagination.Style
     readonly limit?: { readonly min: number; readonly max: number }
   }
@@ -163,8 +173,8 @@ export const list = <const Path extends string, A, Params>(
   _tag: "List",
   method: "GET",
   path,
-  params: options.params,
-  item: options.item,
+  params: erase(options.params),
+  item: erase(options.item),
   style: options.style,
   limit: options.limit
 })
