@@ -5,7 +5,6 @@
  *
  * @since 0.1.0
  */
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
@@ -158,77 +157,79 @@ export interface StreamOptions<A, E, R> {
  * @since 0.1.0
  * @category constructors
  */
-export const stream = <A, E, R>(options: StreamOptions<A, E, R>): Stream.Stream<Page<A>, E | PaginationError, R> => {
-  const sequential = Stream.suspend(() => {
+export const stream = <A, E, R>(options: StreamOptions<A, E, R>): Stream.Stream<Page<A>, E | PaginationError, R> =>
+  Stream.suspend(() => {
     const used = new Set<string>()
     if (Option.isSome(options.cursor)) used.add(options.cursor.value)
-    interface State {
-      readonly cursor: Option.Option<string>
-      readonly index: number
-      readonly done: boolean
+    type Step = Option.Option<readonly [Page<A>, State]>
+    /** One page, checked against the loop guards; none once a page said `hasMore: false`. */
+    const step = (state: State): Effect.Effect<Step, E | PaginationError, R> => {
+      if (state.done) return Effect.succeed(Option.none())
+      return Effect.flatMap(options.fetch(state.cursor, state.index), (page): Effect.Effect<Step, PaginationError> => {
+        if (!page.hasMore) {
+          return Effect.succeed(Option.some([page, { cursor: Option.none(), index: state.index + 1, done: true }]))
+        }
+        if (Option.isNone(page.nextCursor)) {
+          return Effect.fail(
+            new PaginationError({ path: options.path, reason: "MissingCursor", cursor: null, page: state.index })
+          )
+        }
+        const next = page.nextCursor.value
+        if (used.has(next)) {
+          return Effect.fail(
+            new PaginationError({ path: options.path, reason: "RepeatedCursor", cursor: next, page: state.index })
+          )
+        }
+        used.add(next)
+        return Effect.succeed(Option.some([page, { cursor: page.nextCursor, index: state.index + 1, done: false }]))
+      })
     }
     const initial: State = { cursor: options.cursor, index: 0, done: false }
-    return Stream.unfoldEffect(
-      initial,
-      (state): Effect.Effect<Option.Option<readonly [Page<A>, State]>, E | PaginationError, R> => {
-        if (state.done) return Effect.succeed(Option.none())
-        return Effect.flatMap(options.fetch(state.cursor, state.index), (page): Effect.Effect<
-          Option.Option<readonly [Page<A>, State]>,
-          PaginationError
-        > => {
-          if (!page.hasMore) {
-            return Effect.succeed(Option.some([page, { cursor: Option.none(), index: state.index + 1, done: true }] as const))
-          }
-          if (Option.isNone(page.nextCursor)) {
-            return Effect.fail(
-              new PaginationError({ path: options.path, reason: "MissingCursor", cursor: null, page: state.index })
-            )
-          }
-          const next = page.nextCursor.value
-          if (used.has(next)) {
-            return Effect.fail(
-              new PaginationError({ path: options.path, reason: "RepeatedCursor", cursor: next, page: state.index })
-            )
-          }
-          used.add(next)
-          return Effect.succeed(
-            Option.some([page, { cursor: page.nextCursor, index: state.index + 1, done: false }] as const)
-          )
-        })
-      }
-    )
+    return options.readAhead <= 0 ? Stream.unfoldEffect(initial, step) : readingAhead(initial, step, options.readAhead)
   })
-  return withReadAhead(sequential, options.readAhead)
+
+interface State {
+  readonly cursor: Option.Option<string>
+  readonly index: number
+  readonly done: boolean
 }
 
 /**
- * Runs `self` ahead of its consumer by at most `readAhead` pulls: pull k + readAhead may start only once the
- * consumer has asked for element k (and so is done with element k - 1). Each upstream pull must emit one
- * element, as a listing of pages does.
- *
- * @since 0.1.0
- * @category combinators
+ * The pages, fetched by a producer fiber up to `readAhead` pages ahead of the consumer: page k + readAhead may be
+ * requested only once the consumer has asked for page k (and so is done with page k - 1), so at most
+ * readAhead + 1 pages are held. The producer lives in the stream's scope: when the consumer stops, a request
+ * still in flight is interrupted.
  */
-export const withReadAhead = <A, E, R>(self: Stream.Stream<A, E, R>, readAhead: number): Stream.Stream<A, E, R> =>
-  readAhead <= 0
-    ? self
-    : Stream.unwrapScoped(Effect.gen(function*() {
-      const pull = yield* Stream.toPull(self)
-      const permits = yield* Effect.makeSemaphore(readAhead + 1)
-      const queue = yield* Effect.acquireRelease(
-        Queue.unbounded<Exit.Exit<Chunk.Chunk<A>, Option.Option<E>>>(),
-        Queue.shutdown
+const readingAhead = <A, E, R>(
+  initial: State,
+  step: (state: State) => Effect.Effect<Option.Option<readonly [Page<A>, State]>, E, R>,
+  readAhead: number
+): Stream.Stream<Page<A>, E, R> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const permits = yield* Effect.makeSemaphore(readAhead + 1)
+    const queue = yield* Effect.acquireRelease(
+      Queue.unbounded<Exit.Exit<Option.Option<Page<A>>, E>>(),
+      Queue.shutdown
+    )
+    const produce = (state: State): Effect.Effect<void, never, R> =>
+      Effect.flatMap(Effect.zipRight(permits.take(1), Effect.exit(step(state))), (exit) => {
+        if (Exit.isFailure(exit)) return Queue.offer(queue, Exit.failCause(exit.cause))
+        const next = exit.value
+        return Option.isNone(next)
+          ? Queue.offer(queue, Exit.succeed(Option.none()))
+          : Effect.zipRight(Queue.offer(queue, Exit.succeed(Option.some(next.value[0]))), produce(next.value[1]))
+      })
+    yield* Effect.forkScoped(produce(initial))
+    let first = true
+    return Stream.repeatEffectOption(Effect.suspend(() => {
+      const release = first ? Effect.void : permits.release(1)
+      first = false
+      return Effect.zipRight(
+        release,
+        Effect.flatMap(Queue.take(queue), (exit): Effect.Effect<Page<A>, Option.Option<E>> =>
+          Exit.isFailure(exit)
+            ? Effect.mapError(Effect.failCause(exit.cause), Option.some)
+            : Option.match(exit.value, { onNone: () => Effect.fail(Option.none()), onSome: Effect.succeed }))
       )
-      yield* permits.take(1).pipe(
-        Effect.zipRight(Effect.exit(pull)),
-        Effect.tap((exit) => Queue.offer(queue, exit)),
-        Effect.repeat({ while: Exit.isSuccess }),
-        Effect.forkScoped
-      )
-      let first = true
-      return Stream.repeatEffectChunkOption(Effect.suspend(() => {
-        const release = first ? Effect.void : permits.release(1)
-        first = false
-        return Effect.zipRight(release, Effect.flatten(Queue.take(queue)))
-      }))
     }))
+  }))
