@@ -349,34 +349,12 @@ export const AdminApiError: Schema.Union<[
   InvalidRequestError
 )
 
-const tags: ReadonlySet<string> = new Set([
-  "BadRequestError",
-  "AuthenticationError",
-  "PermissionDeniedError",
-  "NotFoundError",
-  "ConflictError",
-  "UnprocessableEntityError",
-  "RateLimitError",
-  "InternalServerError",
-  "ApiError",
-  "ConnectionError",
-  "TimeoutError",
-  "ResponseDecodeError",
-  "PaginationError",
-  "InvalidRequestError"
-])
+const tags: ReadonlySet<string> = new Set(AdminApiError.members.map((member) => member._tag))
 
-const statusTags: ReadonlySet<string> = new Set([
-  "BadRequestError",
-  "AuthenticationError",
-  "PermissionDeniedError",
-  "NotFoundError",
-  "ConflictError",
-  "UnprocessableEntityError",
-  "RateLimitError",
-  "InternalServerError",
-  "ApiError"
-])
+/** The members with an HTTP status: the ones built on `StatusFields`. */
+const statusTags: ReadonlySet<string> = new Set(
+  AdminApiError.members.filter((member) => "status" in member.fields).map((member) => member._tag)
+)
 
 /**
  * @since 0.1.0
