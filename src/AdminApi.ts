@@ -23,7 +23,7 @@ import * as Endpoint from "./Endpoint.js"
 import * as Decode from "./internal/decode.js"
 import { encodePath, encodeQuery } from "./internal/encode.js"
 import { endpoints } from "./internal/endpoints.js"
-import { formatIssue } from "./internal/issues.js"
+import { describeIssue } from "./internal/issues.js"
 import * as Request from "./internal/request.js"
 import * as Pagination from "./Pagination.js"
 
@@ -95,15 +95,13 @@ export class AdminApi extends Context.Tag("effect-openai-admin/AdminApi")<AdminA
  */
 export type Options = AdminApiConfig.Options
 
-const invalidInput = (operation: string, issue: Parameters<typeof formatIssue>[0], prefix: string) => {
-  const lines = formatIssue(issue)
-  const first = lines[0]!
-  const separator = first.indexOf(": ")
-  const field = separator === -1 ? prefix : first.slice(0, separator)
+const invalidInput = (operation: string, issue: ParseResult.ParseIssue, prefix: string) => {
+  const problems = describeIssue(issue)
+  const field = problems[0]!.path
   return new InvalidRequestError({
     operation,
-    field: field === "(root)" ? prefix : prefix === "" ? field : `${prefix}.${field}`,
-    reason: lines.map((line) => line.slice(line.indexOf(": ") + 2)).join("; ")
+    field: field === "" ? prefix : prefix === "" ? field : `${prefix}.${field}`,
+    reason: problems.map(({ problem }) => problem).join("; ")
   })
 }
 

@@ -15,7 +15,7 @@ const renderPath = (path: ReadonlyArray<PropertyKey>): string => {
     if (typeof key === "number") out += `[${key}]`
     else out += out === "" ? String(key) : `.${String(key)}`
   }
-  return out === "" ? "(root)" : out
+  return out
 }
 
 const expected = (ast: AST.AST | AST.Type): string => {
@@ -23,9 +23,21 @@ const expected = (ast: AST.AST | AST.Type): string => {
   return text.length > 160 ? `${text.slice(0, 157)}...` : text
 }
 
+/**
+ * What is wrong, field by field: `path` is the field path (`data[3].email`, or "" for the value itself), `problem`
+ * the expected type. Never the received value.
+ *
+ * @internal
+ */
+export interface Problem {
+  readonly path: string
+  readonly problem: string
+}
+
 /** @internal */
-export const formatIssue = (issue: ParseResult.ParseIssue): Array<string> => {
-  const lines: Array<string> = []
+export const describeIssue = (issue: ParseResult.ParseIssue): Array<Problem> => {
+  const lines: Array<Problem> = []
+  const push = (path: ReadonlyArray<PropertyKey>, problem: string) => lines.push({ path: renderPath(path), problem })
   const go = (issue: ParseResult.ParseIssue, path: ReadonlyArray<PropertyKey>): void => {
     if (lines.length >= maxLines) return
     switch (issue._tag) {
@@ -36,7 +48,7 @@ export const formatIssue = (issue: ParseResult.ParseIssue): Array<string> => {
       case "Composite": {
         const issues = Array.isArray(issue.issues) ? issue.issues : [issue.issues as ParseResult.ParseIssue]
         if (issue.ast._tag === "Union" && issues.every((i) => i._tag === "Type")) {
-          lines.push(`${renderPath(path)}: expected ${expected(issue.ast)}`)
+          push(path, `expected ${expected(issue.ast)}`)
           return
         }
         for (const inner of issues) go(inner, path)
@@ -44,24 +56,32 @@ export const formatIssue = (issue: ParseResult.ParseIssue): Array<string> => {
       }
       case "Refinement":
         if (issue.kind === "From") return go(issue.issue, path)
-        lines.push(`${renderPath(path)}: expected ${expected(issue.ast)}`)
+        push(path, `expected ${expected(issue.ast)}`)
         return
       case "Transformation":
         return go(issue.issue, path)
       case "Type":
-        lines.push(`${renderPath(path)}: expected ${expected(issue.ast)}`)
+        push(path, `expected ${expected(issue.ast)}`)
         return
       case "Missing":
-        lines.push(`${renderPath(path)}: is missing (expected ${expected(issue.ast)})`)
+        push(path, `is missing (expected ${expected(issue.ast)})`)
         return
       case "Unexpected":
-        lines.push(`${renderPath(path)}: is not allowed`)
+        push(path, `is not allowed`)
         return
       case "Forbidden":
-        lines.push(`${renderPath(path)}: cannot be decoded here`)
+        push(path, `cannot be decoded here`)
         return
     }
   }
   go(issue, [])
-  return lines.length > 0 ? lines : ["(root): invalid"]
+  return lines.length > 0 ? lines : [{ path: "", problem: "invalid" }]
 }
+
+/**
+ * The problems as lines, `path: problem` (the value itself is `(root)`).
+ *
+ * @internal
+ */
+export const formatIssue = (issue: ParseResult.ParseIssue): Array<string> =>
+  describeIssue(issue).map(({ path, problem }) => `${path === "" ? "(root)" : path}: ${problem}`)
