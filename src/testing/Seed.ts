@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { hash32 } from "./internal/hash.js"
 
 /**
  * An organization user as the API returns it (`organization.user`).
@@ -19,6 +20,8 @@ export interface OrgUserJson {
   readonly role: "owner" | "reader"
   /** Unix seconds. */
   readonly added_at: number
+  /** Unix seconds of the user's last API key use, null if never (see `withKeyUsage`). */
+  readonly api_key_last_used_at?: number | null
 }
 
 /**
@@ -221,16 +224,6 @@ const prng = (seed: number): () => number => {
   }
 }
 
-/** A stateless 32-bit integer hash (lowbias32), for index-addressed generation. */
-const hash32 = (n: number): number => {
-  let x = n >>> 0
-  x ^= x >>> 16
-  x = Math.imul(x, 0x7feb352d)
-  x ^= x >>> 15
-  x = Math.imul(x, 0x846ca68b)
-  x ^= x >>> 16
-  return x >>> 0
-}
 
 const pick = <A>(items: ReadonlyArray<A>, r: number): A => items[Math.floor(r * items.length) % items.length]!
 
@@ -366,4 +359,29 @@ export const generate = (options: GenerateOptions): Seed => {
   }
 
   return { users, projects, projectUsers, groups, usageDays: Math.max(0, Math.floor(options.usageDays ?? 7)) }
+}
+
+const DAY = 86_400
+
+/**
+ * The seed with each user's `api_key_last_used_at` set relative to `nowSeconds` (taken at midnight UTC, so the
+ * data is stable for a day), deterministically: about one user in ten never used a key, about a quarter have not
+ * used one for more than 90 days, the rest within the last 90 days (never before the user was added).
+ *
+ * @since 0.1.0
+ * @category generators
+ */
+export const withKeyUsage = (seed: Seed, nowSeconds: number): Seed => {
+  const today = Math.floor(nowSeconds / DAY) * DAY
+  const users = seed.users.map((user, i): OrgUserJson => {
+    const h = hash32(i + 1)
+    const bucket = h % 100
+    const lastUsed = bucket < 10
+      ? null
+      : bucket < 35
+      ? today - (91 + (h >>> 8) % 300) * DAY + ((h >>> 4) % DAY)
+      : today - ((h >>> 8) % 90) * DAY + ((h >>> 4) % DAY)
+    return { ...user, api_key_last_used_at: lastUsed === null ? null : Math.max(lastUsed, user.added_at) }
+  })
+  return { ...seed, users }
 }

@@ -6,6 +6,7 @@
  * @internal
  */
 import type * as Seed from "../Seed.js"
+import { hash32 } from "./hash.js"
 import * as Store from "./store.js"
 
 /**
@@ -496,15 +497,6 @@ const group = (store: Store.Store, req: Incoming, id: string): Reply => {
 // usage and costs (page)
 // ---------------------------------------------------------------------------------------------
 
-const hash32 = (n: number): number => {
-  let x = n >>> 0
-  x ^= x >>> 16
-  x = Math.imul(x, 0x7feb352d)
-  x ^= x >>> 15
-  x = Math.imul(x, 0x846ca68b)
-  x ^= x >>> 16
-  return x >>> 0
-}
 
 const PAGE_PREFIX = "page_"
 
