@@ -26,23 +26,13 @@ import * as AdminApi from "../src/AdminApi.js"
 import type { AdminApiError } from "../src/AdminApiError.js"
 import * as FakeAdminServer from "../src/testing/FakeAdminServer.js"
 import * as Seed from "../src/testing/Seed.js"
-import { clientLayer, eventually, ioTurn } from "./helpers.js"
+import { clientLayer, eventually, propertyTimeout, seed, soak, soakRuns, turns } from "./helpers.js"
 import { failureOf, makeRecorder } from "./recording.js"
 
-// The soak (scripts/soak.mjs) scales the properties' runs from SOAK_RUNS and gives a fresh SOAK_SEED.
-const soakRuns = Number(process.env.SOAK_RUNS ?? "0")
-const soak = Number.isSafeInteger(soakRuns) && soakRuns > 0
-const seed = process.env.SOAK_SEED !== undefined && process.env.SOAK_SEED !== ""
-  ? Number(process.env.SOAK_SEED)
-  : soak
-  ? Math.floor(Math.random() * 0x7fffffff)
-  : 20_251_125
 const fastCheck = (numRuns: number, share: number) => ({
   numRuns: soak ? Math.max(numRuns, Math.round(soakRuns * share)) : numRuns,
   seed
 })
-const propTimeout = soak ? 6 * 60 * 60_000 : 60_000
-const turns = (n: number) => Effect.repeatN(ioTurn, n - 1)
 const usersPath = { path: "/v1/organization/users" } as const
 
 const recorder = makeRecorder()
@@ -236,7 +226,7 @@ describe("injection", () => {
           if (Either.isRight(created)) expect(created.right.name).toBe(name)
           else expect(created.left._tag).toBe("BadRequestError")
         })),
-    { timeout: propTimeout, fastCheck: fastCheck(80, 0.2) }
+    { timeout: propertyTimeout, fastCheck: fastCheck(80, 0.2) }
   )
 
   it.scoped("regression: an id or a filter with a lone surrogate died (URIError) or was silently altered", () =>
@@ -398,7 +388,7 @@ describe("bad responses", () => {
           expect(error._tag).toBe("ResponseDecodeError")
           if (error._tag === "ResponseDecodeError") expect(error.issues[0]).toMatch(corruption.issue)
         }), { client: { readAhead } }),
-    { timeout: propTimeout, fastCheck: fastCheck(60, 0.1) }
+    { timeout: propertyTimeout, fastCheck: fastCheck(60, 0.1) }
   )
 })
 
@@ -494,7 +484,7 @@ describe("bad configuration", () => {
         if (ok) expect(Option.getOrUndefined(error), baseUrl).toBeUndefined()
         else expect(Option.getOrUndefined(error), baseUrl).toMatchObject({ _op: "InvalidData", path: ["baseUrl"] })
       }),
-    { timeout: propTimeout, fastCheck: fastCheck(100, 0.3) }
+    { timeout: propertyTimeout, fastCheck: fastCheck(100, 0.3) }
   )
 
   it.effect("regression: a blank OPENAI_ADMIN_KEY was reported at OPENAI_ADMIN_KEY.OPENAI_ADMIN_KEY", () =>

@@ -31,30 +31,21 @@ import { InternalServerError } from "../src/AdminApiError.js"
 import * as Retry from "../src/Retry.js"
 import * as FakeAdminServer from "../src/testing/FakeAdminServer.js"
 import * as Seed from "../src/testing/Seed.js"
-import { clientLayer, eventually, ioTurn } from "./helpers.js"
+import { clientLayer, eventually, propertyTimeout, seed, soak, soakRuns, turns } from "./helpers.js"
 import { failureOf, makeRecorder } from "./recording.js"
 
 // ---------------------------------------------------------------------------------------------
 // runs, seeds, soak
 // ---------------------------------------------------------------------------------------------
 
-const soakRuns = Number(process.env.SOAK_RUNS ?? "0")
-const soak = Number.isSafeInteger(soakRuns) && soakRuns > 0
-const seed = process.env.SOAK_SEED !== undefined && process.env.SOAK_SEED !== ""
-  ? Number(process.env.SOAK_SEED)
-  : soak
-  ? Math.floor(Math.random() * 0x7fffffff)
-  : 20_251_125
 /** `normal` runs in `npm test`; in the soak, `share` of SOAK_RUNS. */
 const runs = (normal: number, share = 1) => soak ? Math.max(1, Math.round(soakRuns * share)) : normal
 /** At most this many pages per listing (so that 2,000 users in pages of 1 do not make a run take seconds). */
 const maxPages = soak ? 150 : 40
-const timeout = soak ? 6 * 60 * 60_000 : 60_000
 const fastCheck = (numRuns: number) => ({ numRuns, seed, endOnFailure: soak })
 if (soak) console.log(`[soak] SOAK_RUNS=${soakRuns} SOAK_SEED=${seed}`)
 
 const usersPath = { path: "/v1/organization/users" } as const
-const turns = (n: number) => n <= 0 ? Effect.void : Effect.repeatN(ioTurn, n - 1)
 
 /** Outcome counts, printed at the end with PROPERTY_STATS=1 and in the soak (what the runs exercised). */
 const stats = new Map<string, number>()
@@ -448,7 +439,7 @@ describe("a listing under a random fault plan (live clock, zero-delay retries)",
         // before it retries, but the server may see the retry arrive before it sees the abort.)
         if (hangs === 0) expect(yield* server.maxInFlight).toBe(1)
       })),
-    { timeout, fastCheck: fastCheck(runs(150)) }
+    { timeout: propertyTimeout, fastCheck: fastCheck(runs(150)) }
   )
 
   it.scopedLive("the issue's user: 50,000 users through a flaky, rate-limited proxy, every one exactly once, in order", () =>
@@ -486,7 +477,7 @@ describe("a listing under a random fault plan (live clock, zero-delay retries)",
       let requests = 0
       for (let passed = 0; passed < 500; requests++) if ((faults[requests] ?? { _tag: "Pass" })._tag === "Pass") passed++
       expect((yield* usersRequests(server)).length).toBe(requests)
-    })), { timeout })
+    })), { timeout: propertyTimeout })
 
   it("(and the strong form was checked: runs with a spurious timeout are at most 1 in 20)", () => {
     expect(disturbed.runs * 20).toBeLessThanOrEqual(Math.max(disturbed.of, 20))
@@ -573,7 +564,7 @@ describe("interruption at a random point", () => {
           }
         }).pipe(Effect.provide(clientLayer(server, { retry: Schedule.recurs(50), timeout: "60 seconds", readAhead })))
       })),
-    { timeout, fastCheck: fastCheck(runs(80, 0.3)) }
+    { timeout: propertyTimeout, fastCheck: fastCheck(runs(80, 0.3)) }
   )
 })
 
@@ -695,7 +686,7 @@ describe("timing rules (TestClock)", () => {
           expect(yield* server.requests).toHaveLength(2)
         }).pipe(Effect.provide(clientLayer(server, { retry, timeout: "1 hour" })))
       })),
-    { timeout, fastCheck: fastCheck(runs(60, 0.2)) }
+    { timeout: propertyTimeout, fastCheck: fastCheck(runs(60, 0.2)) }
   )
 
   it.effect.prop(
@@ -732,6 +723,6 @@ describe("timing rules (TestClock)", () => {
           expect(ms).toBeLessThanOrEqual(cap)
         })
       }).pipe(Effect.withRandom(Random.make(randomSeed))),
-    { timeout, fastCheck: fastCheck(runs(100, 0.5)) }
+    { timeout: propertyTimeout, fastCheck: fastCheck(runs(100, 0.5)) }
   )
 })

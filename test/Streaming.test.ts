@@ -1,10 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Chunk, Deferred, Effect, Fiber, Logger, LogLevel, Option, Schedule, Stream, Tracer } from "effect"
 import * as Seed from "../src/testing/Seed.js"
-import { eventually, ioTurn, withClient } from "./helpers.js"
+import { eventually, turns, withClient } from "./helpers.js"
 
 const seed = Seed.generate({ users: 50, projects: 2, seed: 3 })
-const turns = (n: number) => Effect.repeatN(ioTurn, n - 1)
 const usersPath = { path: "/v1/organization/users" }
 
 /** Consumes a listing but holds page 1 until `gate` opens. */

@@ -35,6 +35,23 @@ export const withClient = <A, E>(
  */
 export const ioTurn = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
 
+/** `n` I/O turns (none for n ≤ 0). */
+export const turns = (n: number) => n <= 0 ? Effect.void : Effect.repeatN(ioTurn, n - 1)
+
+/**
+ * The soak (scripts/soak.mjs) scales the property runs from SOAK_RUNS and gives a fresh SOAK_SEED; `npm test`
+ * runs them with the fixed seed.
+ */
+export const soakRuns = Number(process.env.SOAK_RUNS ?? "0")
+export const soak = Number.isSafeInteger(soakRuns) && soakRuns > 0
+export const seed = process.env.SOAK_SEED !== undefined && process.env.SOAK_SEED !== ""
+  ? Number(process.env.SOAK_SEED)
+  : soak
+  ? Math.floor(Math.random() * 0x7fffffff)
+  : 20_251_125
+/** The time a property test may take: long in the soak. */
+export const propertyTimeout = soak ? 6 * 60 * 60_000 : 60_000
+
 /**
  * Repeats `check` with I/O turns in between until it holds: at least `turns` turns, and on a slow machine for up
  * to 10 seconds of real time (measured, not slept: no clock is advanced and no timer is waited on).
