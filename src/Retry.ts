@@ -51,6 +51,18 @@ export const backoff: Schedule.Schedule<Duration.Duration> = Schedule.exponentia
   Schedule.jitteredWith({ min: 0.75, max: 1 })
 )
 
+/** `self`, with its delay and the server's requested wait (when it sent one) combined by `combine`. */
+const withRetryAfter = <Out>(
+  self: Schedule.Schedule<Out, AdminApiError>,
+  combine: (delay: Duration.Duration, wait: Duration.Duration) => Duration.Duration
+): Schedule.Schedule<unknown, AdminApiError> =>
+  self.pipe(
+    Schedule.intersect(Schedule.identity<AdminApiError>()),
+    Schedule.modifyDelay(([, error], delay) =>
+      Option.match(retryAfter(error), { onNone: () => delay, onSome: (wait) => combine(delay, wait) })
+    )
+  )
+
 /**
  * The default policy with `retries` retries: the backoff, replaced by the server's requested wait when it sent
  * one (0 included).
@@ -59,11 +71,7 @@ export const backoff: Schedule.Schedule<Duration.Duration> = Schedule.exponentia
  * @category schedules
  */
 export const policy = (retries: number): Schedule.Schedule<unknown, AdminApiError> =>
-  backoff.pipe(
-    Schedule.intersect(Schedule.identity<AdminApiError>()),
-    Schedule.modifyDelay(([, error], delay) => Option.getOrElse(retryAfter(error), () => delay)),
-    Schedule.intersect(Schedule.recurs(retries))
-  )
+  withRetryAfter(backoff, (_, wait) => wait).pipe(Schedule.intersect(Schedule.recurs(retries)))
 
 /**
  * The default policy: `policy(2)`.
@@ -82,13 +90,7 @@ export const defaultPolicy: Schedule.Schedule<unknown, AdminApiError> = policy(d
  */
 export const atLeastRetryAfter = <Out>(
   self: Schedule.Schedule<Out, AdminApiError>
-): Schedule.Schedule<unknown, AdminApiError> =>
-  self.pipe(
-    Schedule.intersect(Schedule.identity<AdminApiError>()),
-    Schedule.modifyDelay(([, error], delay) =>
-      Option.match(retryAfter(error), { onNone: () => delay, onSome: (wait) => Duration.max(delay, wait) })
-    )
-  )
+): Schedule.Schedule<unknown, AdminApiError> => withRetryAfter(self, Duration.max)
 
 /**
  * A policy that never retries.
