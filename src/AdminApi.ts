@@ -5,7 +5,6 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Chunk from "effect/Chunk"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -16,6 +15,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
 import * as AdminApiConfig from "./AdminApiConfig.js"
 import type { AdminApiError } from "./AdminApiError.js"
 import { InvalidRequestError } from "./AdminApiError.js"
@@ -25,6 +25,8 @@ import { encodePath, encodeQuery } from "./internal/encode.js"
 import { endpoints } from "./internal/endpoints.js"
 import { describeIssue } from "./internal/issues.js"
 import * as Request from "./internal/request.js"
+import { afterPendingWork } from "./internal/scheduling.js"
+import { traced, tracedStream } from "./internal/tracing.js"
 import * as Pagination from "./Pagination.js"
 
 /**
@@ -132,22 +134,16 @@ const bindOperation = (
       })
       if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
       const { body, path, query } = prepared.right
-      return requester.execute({
-        operation,
-        method: endpoint.method,
-        path,
-        query,
-        body,
-        decode,
-        create: endpoint.create
-      }).pipe(
-        Effect.map((response) => response.value),
-        Effect.withSpan(spanName, {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: { "http.request.method": endpoint.method, "url.template": endpoint.path }
-        })
-      )
+      return traced(spanName, {
+        kind: "client",
+        captureStackTrace: false,
+        asParent: true,
+        attributes: { "http.request.method": endpoint.method, "url.template": endpoint.path }
+      }, () =>
+        Effect.map(
+          requester.execute({ operation, method: endpoint.method, path, query, body, decode, create: endpoint.create }),
+          (response) => response.value
+        ))
     })
 }
 
@@ -165,8 +161,8 @@ const bindList = (
   const idCount = countIds(endpoint.path)
   const encodeParams = ParseResult.encodeUnknownEither(endpoint.params)
   const decodeEnvelope = Decode.decodeUnknownEither(endpoint.style.envelope(endpoint.item))
-  const decode = (json: unknown) => Either.map(decodeEnvelope(json), endpoint.style.toPage)
-  const cursorParam = endpoint.style.cursorParam
+  const style = endpoint.style
+  const cursorParam = style.cursorParam
   const listName = `${resource}.list`
   const range = endpoint.limit
 
@@ -203,57 +199,93 @@ const bindList = (
       }
     })
 
-  const fetchPage = (operation: string, prepared: Prepared, cursor: Option.Option<string>) =>
-    requester.execute({
-      operation,
-      method: "GET",
-      path: prepared.path,
-      query: Option.isSome(cursor) ? [...prepared.query, [cursorParam, cursor.value]] : prepared.query,
-      body: undefined,
-      decode,
-      create: false
-    })
+  const pageCall = { method: "GET", decode: decodeEnvelope } as const
+
+  /**
+   * One page: the request, whose body text is kept as it is, with the cursor guessed from it at once; the page is
+   * parsed and decoded by whoever takes it, so that a listing can ask for the next page first.
+   */
+  const fetchPage = (
+    operation: string,
+    prepared: Prepared,
+    cursor: Option.Option<string>,
+    span?: Tracer.Span
+  ): Effect.Effect<Pagination.Fetched<unknown, AdminApiError>, AdminApiError> =>
+    Effect.map(
+      requester.execute({
+        operation,
+        method: "GET",
+        path: prepared.path,
+        query: Option.isSome(cursor) ? [...prepared.query, [cursorParam, cursor.value]] : prepared.query,
+        body: undefined,
+        decode: Either.right,
+        raw: true,
+        create: false
+      }),
+      (response) => {
+        const text = response.value as string
+        span?.attribute("request.id", response.requestId ?? "")
+        return {
+          guess: style.guess(text),
+          // Parsed, then decoded after a turn of the event loop: while a listing reads ahead, the next page's
+          // response is handled between the two instead of waiting for both.
+          page: Effect.suspend(() => {
+            const call = { ...pageCall, path: prepared.path }
+            return Effect.flatMap(
+              Request.parseBody(call, response.status, response.requestId, text),
+              (json) =>
+                Effect.zipRight(
+                  afterPendingWork,
+                  Effect.map(
+                    Request.decodeParsed(call, response.status, response.requestId, json),
+                    (envelope) => ({ data: envelope.data, ...style.cursor(envelope) })
+                  )
+                )
+            )
+          })
+        }
+      }
+    )
+
+  const pageSpanName = `AdminApi.${listName}.page`
+  const streamOptions = (args: ReadonlyArray<unknown>) =>
+    Either.map(prepare(listName, args, true), (prepared): Pagination.StreamOptions<unknown, AdminApiError, never> => ({
+      fetch: (cursor, index) =>
+        traced(pageSpanName, {
+          kind: "client",
+          captureStackTrace: false,
+          asParent: true,
+          attributes: { "page.index": index }
+        }, (span) => fetchPage(listName, prepared, cursor, span)),
+      cursor: prepared.cursor,
+      readAhead: requester.options.readAhead,
+      path: endpoint.path
+    }))
+  const listSpan = { captureStackTrace: false, attributes: { "url.template": endpoint.path } }
 
   const pages = (...args: ReadonlyArray<unknown>): Stream.Stream<Pagination.Page<unknown>, AdminApiError> =>
-    Stream.suspend(() => {
-      const prepared = prepare(listName, args, true)
-      if (Either.isLeft(prepared)) return Stream.fail(prepared.left)
-      return Pagination.stream({
-        fetch: (cursor, index) =>
-          fetchPage(listName, prepared.right, cursor).pipe(
-            Effect.tap((response) =>
-              Effect.annotateCurrentSpan({
-                "page.index": index,
-                "page.items": response.value.data.length,
-                "request.id": response.requestId ?? ""
-              })
-            ),
-            Effect.map((response) => response.value),
-            Effect.withSpan(`AdminApi.${listName}.page`, {
-              kind: "client",
-              captureStackTrace: false,
-              attributes: { "page.index": index }
-            })
-          ),
-        cursor: prepared.right.cursor,
-        readAhead: requester.options.readAhead,
-        path: endpoint.path
-      })
-    }).pipe(Stream.withSpan(`AdminApi.${listName}`, {
-      captureStackTrace: false,
-      attributes: { "url.template": endpoint.path }
-    }))
+    tracedStream(
+      Stream.suspend(() => Either.match(streamOptions(args), { onLeft: Stream.fail, onRight: Pagination.stream })),
+      `AdminApi.${listName}`,
+      listSpan
+    )
 
   const list = (...args: ReadonlyArray<unknown>): Stream.Stream<unknown, AdminApiError> =>
-    Stream.mapConcatChunk(pages(...args), (page) => Chunk.unsafeFromArray(page.data as Array<unknown>))
+    tracedStream(
+      Stream.suspend(() => Either.match(streamOptions(args), { onLeft: Stream.fail, onRight: Pagination.items })),
+      `AdminApi.${listName}`,
+      listSpan
+    )
 
   const listPageName = `${resource}.listPage`
   const listPage = (...args: ReadonlyArray<unknown>): Effect.Effect<Pagination.Page<unknown>, AdminApiError> =>
     Effect.suspend(() => {
       const prepared = prepare(listPageName, args, false)
       if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
-      return Effect.map(fetchPage(listPageName, prepared.right, prepared.right.cursor), (response) => response.value)
-    }).pipe(Effect.withSpan(`AdminApi.${listPageName}`, { kind: "client", captureStackTrace: false }))
+      return Effect.flatMap(fetchPage(listPageName, prepared.right, prepared.right.cursor), (fetched) => fetched.page)
+    }).pipe((effect) =>
+      traced(`AdminApi.${listPageName}`, { kind: "client", captureStackTrace: false, asParent: true }, () => effect)
+    )
 
   return { list, pages, listPage }
 }

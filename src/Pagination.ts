@@ -5,13 +5,17 @@
  *
  * @since 0.1.0
  */
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { PaginationError } from "./AdminApiError.js"
+import { afterPendingWork } from "./internal/scheduling.js"
 
 /**
  * One page of a listing, the same for every pagination style. Passing `nextCursor` back as the cursor
@@ -27,7 +31,18 @@ export interface Page<A> {
 }
 
 /**
- * How a list endpoint pages: the envelope around its items, how to read a `Page` from it, and the query
+ * Where a listing goes on after a page: read from the envelope as it arrived, before its items are decoded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Cursor {
+  readonly hasMore: boolean
+  readonly nextCursor: Option.Option<string>
+}
+
+/**
+ * How a list endpoint pages: the envelope around its items, how to read the next cursor from it, and the query
  * parameter that carries the cursor.
  *
  * @since 0.1.0
@@ -39,8 +54,14 @@ export interface Style {
   readonly cursorParam: "after" | "page"
   /** The envelope schema for items of schema `item`. */
   readonly envelope: <A, I, R>(item: Schema.Schema<A, I, R>) => Schema.Schema<Envelope<A>, unknown, R>
-  /** The page, with its next cursor, from a decoded envelope. */
-  readonly toPage: <A>(envelope: Envelope<A>) => Page<A>
+  /** `hasMore` and the next cursor of a decoded envelope. */
+  readonly cursor: (envelope: Envelope<unknown>) => Cursor
+  /**
+   * A guess at the cursor from the body text alone, before it is parsed: the envelope's own fields near its end
+   * (where the API puts them), or undefined when they cannot be read that way. Only ever used to ask for the next
+   * page early: the decoded page has the final word, and a wrong guess is dropped (see `stream`).
+   */
+  readonly guess: (text: string) => Cursor | undefined
 }
 
 /**
@@ -68,6 +89,39 @@ const itemId = (item: unknown): string | undefined => {
   return undefined
 }
 
+const noMore: Cursor = { hasMore: false, nextCursor: Option.none() }
+
+/**
+ * The value of the last `"name":` in `text`, if it is `true`, `false`, `null` or a string without escapes: how an
+ * envelope's trailing fields read without parsing the page. Anything else is undefined.
+ */
+const lastField = (text: string, name: string): string | boolean | null | undefined => {
+  const at = text.lastIndexOf(`"${name}"`)
+  if (at < 0) return undefined
+  let i = at + name.length + 2
+  while (text.charCodeAt(i) <= 32) i++
+  if (text.charCodeAt(i) !== 58 /* : */) return undefined
+  i++
+  while (text.charCodeAt(i) <= 32) i++
+  if (text.startsWith("true", i)) return true
+  if (text.startsWith("false", i)) return false
+  if (text.startsWith("null", i)) return null
+  if (text.charCodeAt(i) !== 34 /* " */) return undefined
+  const close = text.indexOf("\"", i + 1)
+  if (close < 0) return undefined
+  const value = text.slice(i + 1, close)
+  return value.includes("\\") ? undefined : value
+}
+
+/** The guess of a style whose cursor is the envelope field `name`. */
+const guessFrom = (name: string) => (text: string): Cursor | undefined => {
+  const hasMore = lastField(text, "has_more")
+  if (hasMore === false) return noMore
+  if (hasMore !== true) return undefined
+  const cursor = lastField(text, name)
+  return typeof cursor === "string" && cursor !== "" ? { hasMore: true, nextCursor: Option.some(cursor) } : undefined
+}
+
 const envelopeWith = (cursorField: "last_id" | "next" | "next_page") =>
 <A, I, R>(item: Schema.Schema<A, I, R>): Schema.Schema<Envelope<A>, unknown, R> =>
   Schema.Struct({
@@ -87,13 +141,17 @@ export const cursorId: Style = {
   _tag: "CursorId",
   cursorParam: "after",
   envelope: envelopeWith("last_id"),
-  toPage: (envelope) => ({
-    data: envelope.data,
-    hasMore: envelope.has_more,
-    nextCursor: envelope.has_more
-      ? Option.orElse(nonEmpty(envelope.last_id), () => nonEmpty(itemId(envelope.data[envelope.data.length - 1])))
-      : Option.none()
-  })
+  cursor: (envelope) =>
+    envelope.has_more
+      ? {
+        hasMore: true,
+        nextCursor: Option.orElse(
+          nonEmpty(envelope.last_id),
+          () => nonEmpty(itemId(envelope.data[envelope.data.length - 1]))
+        )
+      }
+      : noMore,
+  guess: guessFrom("last_id")
 }
 
 /**
@@ -106,11 +164,8 @@ export const cursorNext: Style = {
   _tag: "CursorNext",
   cursorParam: "after",
   envelope: envelopeWith("next"),
-  toPage: (envelope) => ({
-    data: envelope.data,
-    hasMore: envelope.has_more,
-    nextCursor: envelope.has_more ? nonEmpty(envelope.next) : Option.none()
-  })
+  cursor: (envelope) => envelope.has_more ? { hasMore: true, nextCursor: nonEmpty(envelope.next) } : noMore,
+  guess: guessFrom("next")
 }
 
 /**
@@ -123,11 +178,23 @@ export const pageToken: Style = {
   _tag: "PageToken",
   cursorParam: "page",
   envelope: envelopeWith("next_page"),
-  toPage: (envelope) => ({
-    data: envelope.data,
-    hasMore: envelope.has_more,
-    nextCursor: envelope.has_more ? nonEmpty(envelope.next_page) : Option.none()
-  })
+  cursor: (envelope) => envelope.has_more ? { hasMore: true, nextCursor: nonEmpty(envelope.next_page) } : noMore,
+  guess: guessFrom("next_page")
+}
+
+/**
+ * One page as fetched: a guess at where the listing goes on, read from the response as it arrived, and the page
+ * itself, parsed and decoded only when the consumer takes it. The next request can so be on its way while this
+ * page is parsed and decoded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Fetched<A, E> {
+  /** From the body text alone (`Style.guess`), or undefined: only ever used to ask for the next page early. */
+  readonly guess: Cursor | undefined
+  /** The page, its cursor included: the final word. */
+  readonly page: Effect.Effect<Page<A>, E>
 }
 
 /**
@@ -136,7 +203,7 @@ export const pageToken: Style = {
  */
 export interface StreamOptions<A, E, R> {
   /** Fetches one page; `index` counts from 0. Each call is one request, retried on its own. */
-  readonly fetch: (cursor: Option.Option<string>, index: number) => Effect.Effect<Page<A>, E, R>
+  readonly fetch: (cursor: Option.Option<string>, index: number) => Effect.Effect<Fetched<A, E>, E, R>
   /** Where to start (a `nextCursor` from an earlier listing), or none for the beginning. */
   readonly cursor: Option.Option<string>
   /** Pages requested beyond the one being consumed (0: strictly one after another). */
@@ -151,85 +218,178 @@ export interface StreamOptions<A, E, R> {
  * `PaginationError` before that page is emitted, so a server that repeats itself cannot loop forever or make the
  * stream emit an item twice.
  *
- * With `readAhead` = n, up to n pages beyond the one being consumed are requested in the background, so at most
- * n + 1 pages are held at once; when the consumer stops, requests still in flight are interrupted.
+ * With `readAhead` = n, up to n pages beyond the one being consumed are requested in the background, at most
+ * n + 1 pages held at once; when the consumer stops, requests still in flight are interrupted. Each of them goes
+ * out as soon as the page before has arrived, with the cursor guessed from its text (`Style.guess`), before that
+ * page is parsed and decoded. Every page is then checked: it must have been asked for with the cursor of the
+ * decoded page before it. If a guess was wrong (a server that puts its fields elsewhere), the pages fetched from
+ * it are dropped, unseen, and fetching starts again from the right cursor: the result is always what strictly
+ * one-after-another fetching gives, possibly at the cost of requests whose answers are never used.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const stream = <A, E, R>(options: StreamOptions<A, E, R>): Stream.Stream<Page<A>, E | PaginationError, R> =>
-  Stream.suspend(() => {
+  Stream.unwrapScoped(Effect.map(pull(options), Stream.repeatEffectOption))
+
+/**
+ * The items of a listing, page after page: `stream` flattened, one `Chunk` per page.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const items = <A, E, R>(options: StreamOptions<A, E, R>): Stream.Stream<A, E | PaginationError, R> =>
+  Stream.unwrapScoped(Effect.map(pull(options), (next) =>
+    Stream.repeatEffectChunkOption(
+      Effect.map(next, (page) => Chunk.unsafeFromArray(page.data as Array<A>))
+    )))
+
+/**
+ * A listing as a pull: each run of the effect gives the next page, or fails with `None` after the last one. Made
+ * in a scope, which holds the prefetcher when reading ahead.
+ */
+const pull = <A, E, R>(
+  options: StreamOptions<A, E, R>
+): Effect.Effect<Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R>, never, Scope.Scope | R> =>
+  Effect.suspend(() => {
     const used = new Set<string>()
     if (Option.isSome(options.cursor)) used.add(options.cursor.value)
-    type Step = Option.Option<readonly [Page<A>, State]>
-    /** One page, checked against the loop guards; none once a page said `hasMore: false`. */
-    const step = (state: State): Effect.Effect<Step, E | PaginationError, R> => {
-      if (state.done) return Effect.succeed(Option.none())
-      return Effect.flatMap(options.fetch(state.cursor, state.index), (page): Effect.Effect<Step, PaginationError> => {
-        if (!page.hasMore) {
-          return Effect.succeed(Option.some([page, { cursor: Option.none(), index: state.index + 1, done: true }]))
-        }
-        if (Option.isNone(page.nextCursor)) {
-          return Effect.fail(
-            new PaginationError({ path: options.path, reason: "MissingCursor", cursor: null, page: state.index })
-          )
-        }
-        const next = page.nextCursor.value
-        if (used.has(next)) {
-          return Effect.fail(
-            new PaginationError({ path: options.path, reason: "RepeatedCursor", cursor: next, page: state.index })
-          )
-        }
-        used.add(next)
-        return Effect.succeed(Option.some([page, { cursor: page.nextCursor, index: state.index + 1, done: false }]))
-      })
+    /** The loop guards, on a decoded page: the error that fails the listing instead of emitting it, if any. */
+    const guard = (page: Page<A>, index: number): PaginationError | undefined => {
+      if (!page.hasMore) return undefined
+      if (Option.isNone(page.nextCursor)) {
+        return new PaginationError({ path: options.path, reason: "MissingCursor", cursor: null, page: index })
+      }
+      const next = page.nextCursor.value
+      if (used.has(next)) {
+        return new PaginationError({ path: options.path, reason: "RepeatedCursor", cursor: next, page: index })
+      }
+      used.add(next)
+      return undefined
     }
-    const initial: State = { cursor: options.cursor, index: 0, done: false }
-    return options.readAhead <= 0 ? Stream.unfoldEffect(initial, step) : readingAhead(initial, step, options.readAhead)
+    const checked = (page: Page<A>, index: number): Effect.Effect<Page<A>, PaginationError> => {
+      const error = guard(page, index)
+      return error === undefined ? Effect.succeed(page) : Effect.fail(error)
+    }
+    if (options.readAhead > 0) return prefetching(options, checked)
+    // Strictly one after another.
+    let cursor = options.cursor
+    let index = 0
+    let done = false
+    const next: Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R> = Effect.suspend(() => {
+      if (done) return Effect.fail(Option.none())
+      const pageIndex = index
+      return options.fetch(cursor, pageIndex).pipe(
+        Effect.flatMap((fetched) => fetched.page),
+        Effect.flatMap((page) => checked(page, pageIndex)),
+        Effect.mapBoth({
+          onFailure: (error) => {
+            done = true
+            return Option.some(error)
+          },
+          onSuccess: (page) => {
+            cursor = page.nextCursor
+            index = pageIndex + 1
+            done = !page.hasMore
+            return page
+          }
+        })
+      )
+    })
+    return Effect.succeed(next)
   })
 
-interface State {
-  readonly cursor: Option.Option<string>
-  readonly index: number
-  readonly done: boolean
+const sameCursor = (a: Option.Option<string>, b: Option.Option<string>): boolean =>
+  Option.isNone(a) ? Option.isNone(b) : Option.isSome(b) && a.value === b.value
+
+/** What the prefetcher hands over: one page as fetched, with the cursor it was asked for; `end`: it stopped. */
+type Item<A, E> = { readonly cursor: Option.Option<string>; readonly exit: Exit.Exit<Fetched<A, E>, E> } | typeof end
+const end = Symbol("effect-openai-admin/Pagination/end")
+
+interface Prefetcher<A, E> {
+  readonly queue: Queue.Queue<Item<A, E>>
+  readonly permits: Effect.Semaphore
+  readonly fiber: Fiber.RuntimeFiber<void>
+  /** Whether the consumer has not taken a page from it yet (the first take frees no permit). */
+  fresh: boolean
 }
 
 /**
- * The pages, fetched by a producer fiber up to `readAhead` pages ahead of the consumer: page k + readAhead may be
- * requested only once the consumer has asked for page k (and so is done with page k - 1), so at most
- * readAhead + 1 pages are held. The producer lives in the stream's scope: when the consumer stops, a request
- * still in flight is interrupted.
+ * The pages, fetched by a prefetcher fiber up to `readAhead` pages ahead of the consumer, each with the cursor
+ * guessed from the page before: page k + readAhead may be requested only once the consumer has asked for page k
+ * (and so is done with page k - 1), so at most readAhead + 1 pages are held. The consumer parses and decodes each
+ * page, and takes a page only if it was asked for with the decoded cursor of the one before; otherwise (a wrong
+ * guess, or a prefetcher that stopped for lack of one) it replaces the prefetcher by one starting from the right
+ * cursor. Prefetchers live in the stream's scope: when the consumer stops, a request still in flight is
+ * interrupted.
  */
-const readingAhead = <A, E, R>(
-  initial: State,
-  step: (state: State) => Effect.Effect<Option.Option<readonly [Page<A>, State]>, E, R>,
-  readAhead: number
-): Stream.Stream<Page<A>, E, R> =>
-  Stream.unwrapScoped(Effect.gen(function*() {
-    const permits = yield* Effect.makeSemaphore(readAhead + 1)
-    const queue = yield* Effect.acquireRelease(
-      Queue.unbounded<Exit.Exit<Option.Option<Page<A>>, E>>(),
-      Queue.shutdown
-    )
-    const produce = (state: State): Effect.Effect<void, never, R> =>
-      Effect.flatMap(Effect.zipRight(permits.take(1), Effect.exit(step(state))), (exit) => {
-        if (Exit.isFailure(exit)) return Queue.offer(queue, Exit.failCause(exit.cause))
-        const next = exit.value
-        return Option.isNone(next)
-          ? Queue.offer(queue, Exit.succeed(Option.none()))
-          : Effect.zipRight(Queue.offer(queue, Exit.succeed(Option.some(next.value[0]))), produce(next.value[1]))
+const prefetching = <A, E, R>(
+  options: StreamOptions<A, E, R>,
+  checked: (page: Page<A>, index: number) => Effect.Effect<Page<A>, PaginationError>
+): Effect.Effect<Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R>, never, Scope.Scope | R> =>
+  Effect.gen(function*() {
+    const scope = yield* Effect.scope
+    const start = (cursor: Option.Option<string>, index: number): Effect.Effect<Prefetcher<A, E>, never, R> =>
+      Effect.gen(function*() {
+        const permits = yield* Effect.makeSemaphore(options.readAhead + 1)
+        const queue = yield* Queue.unbounded<Item<A, E>>()
+        const produce = (cursor: Option.Option<string>, index: number): Effect.Effect<void, never, R> =>
+          Effect.flatMap(Effect.zipRight(permits.take(1), Effect.exit(options.fetch(cursor, index))), (exit) => {
+            const offer = Queue.offer(queue, { cursor, exit })
+            if (Exit.isFailure(exit)) return offer
+            const guess = exit.value.guess
+            return guess !== undefined && guess.hasMore && Option.isSome(guess.nextCursor)
+              ? Effect.zipRight(offer, produce(guess.nextCursor, index + 1))
+              : Effect.zipRight(offer, Queue.offer(queue, end))
+          })
+        const fiber = yield* Effect.forkIn(produce(cursor, index), scope)
+        return { queue, permits, fiber, fresh: true }
       })
-    yield* Effect.forkScoped(produce(initial))
-    let first = true
-    return Stream.repeatEffectOption(Effect.suspend(() => {
-      const release = first ? Effect.void : permits.release(1)
-      first = false
-      return Effect.zipRight(
-        release,
-        Effect.flatMap(Queue.take(queue), (exit): Effect.Effect<Page<A>, Option.Option<E>> =>
-          Exit.isFailure(exit)
-            ? Effect.mapError(Effect.failCause(exit.cause), Option.some)
-            : Option.match(exit.value, { onNone: () => Effect.fail(Option.none()), onSome: Effect.succeed }))
+    let prefetcher = yield* start(options.cursor, 0)
+    let expected = options.cursor
+    let index = 0
+    let done = false
+    const restart: Effect.Effect<void, never, R> = Effect.suspend(() =>
+      Effect.zipRight(
+        Fiber.interrupt(prefetcher.fiber),
+        Effect.map(start(expected, index), (next) => {
+          prefetcher = next
+        })
       )
-    }))
-  }))
+    )
+    const take = (item: Item<A, E>): Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R> => {
+      if (item === end || !sameCursor(item.cursor, expected)) return Effect.zipRight(restart, pull)
+      if (Exit.isFailure(item.exit)) {
+        done = true
+        return Effect.mapError(Effect.failCause(item.exit.cause), Option.some)
+      }
+      const pageIndex = index
+      // After a turn of the event loop: the prefetcher has just asked for the next page, and the transport puts
+      // the request on the wire over several microtasks; letting them run first sends the request before this
+      // page is parsed and decoded, instead of after.
+      return afterPendingWork.pipe(
+        Effect.zipRight(item.exit.value.page),
+        Effect.flatMap((page) => checked(page, pageIndex)),
+        Effect.mapBoth({
+          onFailure: (error) => {
+            done = true
+            return Option.some(error)
+          },
+          onSuccess: (page) => {
+            index = pageIndex + 1
+            expected = page.nextCursor
+            done = !page.hasMore
+            return page
+          }
+        })
+      )
+    }
+    const pull: Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R> = Effect.suspend(() => {
+      if (done) return Effect.fail(Option.none())
+      const current = prefetcher
+      const release = current.fresh ? Effect.void : current.permits.release(1)
+      current.fresh = false
+      return Effect.zipRight(release, Effect.flatMap(Queue.take(current.queue), take))
+    })
+    return pull
+  })

@@ -10,8 +10,11 @@ import * as ProjectsUsers from "../src/resources/ProjectsUsers.js"
 
 /** Both decoders must agree: the same value on success, failure on the same inputs. */
 const agree = <A, I>(name: string, schema: Schema.Schema<A, I, never>) =>
-  it(`the compiled decoder agrees with Effect's parser: ${name}`, () => {
-    const fast = Decode.decodeUnknownEither(schema)
+  it.each([
+    ["generated code", true],
+    ["closures (no new Function)", false]
+  ])(`the compiled decoder (%s) agrees with Effect's parser: ${name}`, (_, generate) => {
+    const fast = Decode.decodeUnknownEither(schema, { generate })
     const slow = ParseResult.decodeUnknownEither(schema)
     const valid = Arbitrary.make(Schema.encodedSchema(schema))
     // valid inputs, inputs with one field replaced by junk, and arbitrary JSON
@@ -40,4 +43,16 @@ describe("internal/decode", () => {
   agree("a page envelope of usage buckets", Pagination.pageToken.envelope(Common.UsageTimeBucket))
   agree("an audit log", AuditLogs.AuditLog)
   agree("a created admin key (Redacted value)", AdminApiKeys.CreatedAdminApiKey)
+  agree(
+    "literals, refinements, unions with a struct, nested arrays and optional keys",
+    Schema.Struct({
+      kind: Schema.Literal("a", "b", 1, 2.5, true, null),
+      count: Schema.Int.pipe(Schema.greaterThan(0)),
+      name: Schema.optional(Schema.String.pipe(Schema.minLength(2))),
+      either: Schema.Union(Schema.Literal("none"), Schema.Struct({ id: Schema.String })),
+      maybe: Schema.NullOr(Schema.Struct({ ids: Schema.Array(Schema.NullOr(Schema.Number)) })),
+      matrix: Schema.Array(Schema.Array(Schema.Boolean)),
+      secret: Schema.optional(Schema.Redacted(Schema.String))
+    })
+  )
 })

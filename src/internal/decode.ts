@@ -54,6 +54,25 @@ const onlyKeys = (input: object, count: number): boolean => {
   return keys === count
 }
 
+/**
+ * The copy a struct's value starts as when it cannot be its input: its present declared properties before index
+ * `upTo`, as they are in `input` (their values were their inputs), then `value` at `upTo`.
+ */
+const copier = (ast: AST.TypeLiteral) => {
+  const names = ast.propertySignatures.map((ps) => ps.name)
+  const optional = ast.propertySignatures.map((ps) => ps.isOptional)
+  const n = names.length
+  return (input: Record<PropertyKey, unknown>, upTo: number, value: unknown): Record<PropertyKey, unknown> => {
+    const out: Record<PropertyKey, unknown> = {}
+    for (let i = 0; i < upTo; i++) {
+      const name = names[i]!
+      if (!optional[i] || hasOwn.call(input, name)) out[name] = input[name]
+    }
+    if (upTo < n) out[names[upTo]!] = value
+    return out
+  }
+}
+
 const isObjectLike = (ast: AST.AST): boolean => {
   while (ast._tag === "Refinement") ast = ast.from
   return ast._tag === "TypeLiteral" || ast._tag === "TupleType" || ast._tag === "Declaration" ||
@@ -124,24 +143,28 @@ const go = (ast: AST.AST): Parser => {
       const optional = ast.propertySignatures.map((ps) => ps.isOptional)
       const parsers = ast.propertySignatures.map((ps) => go(ps.type))
       const n = names.length
+      const copy = copier(ast)
+      // Nothing is allocated while every value is its input: an input with no other keys is then returned as is,
+      // and one with unknown keys is copied without parsing anything again. The first changed value starts the copy
+      // (the values before it are their inputs).
       return (u) => {
         // Effect also accepts arrays here; those go to its parser through the fallback.
         if (typeof u !== "object" || u === null || Array.isArray(u)) return FAIL
         const input = u as Record<PropertyKey, unknown>
-        const out: Record<PropertyKey, unknown> = {}
+        let out: Record<PropertyKey, unknown> | undefined
         let present = 0
-        let same = true
         for (let i = 0; i < n; i++) {
           const name = names[i]!
           if (optional[i] && !hasOwn.call(input, name)) continue
           const x = input[name]
           const v = parsers[i]!(x)
           if (v === FAIL) return FAIL
-          out[name] = v
           present++
-          if (v !== x) same = false
+          if (out !== undefined) out[name] = v
+          else if (v !== x) out = copy(input, i, v)
         }
-        return same && onlyKeys(input, present) ? input : out
+        if (out !== undefined) return out
+        return onlyKeys(input, present) ? input : copy(input, n, undefined)
       }
     }
     default:
@@ -151,15 +174,169 @@ const go = (ast: AST.AST): Parser => {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Generated code. The closures above share one body per kind of node, so the property reads of every struct go
+// through the same few call sites, which V8 then sees with every shape at once (megamorphic). Where the runtime
+// allows `new Function` (not under a strict Content-Security-Policy, say), each struct and array gets a function of
+// its own instead, with its property names and simple checks written in: the same checks in the same order, the same
+// copy rules, but each read sees one shape. Anything else is one of the closures above, called from the generated
+// code.
+// ---------------------------------------------------------------------------------------------------------------
+
+const canGenerate = (() => {
+  try {
+    return new Function("a", "return a + 1")(1) === 2
+  } catch {
+    return false
+  }
+})()
+
+/** The values a generated function refers to, passed in as arguments `r0`, `r1`, ... */
+interface Refs {
+  readonly values: Array<unknown>
+}
+
+const ref = (refs: Refs, value: unknown): string => {
+  refs.values.push(value)
+  return `r${refs.values.length - 1}`
+}
+
+const simpleKeywords: Partial<Record<AST.AST["_tag"], string>> = {
+  StringKeyword: `typeof x === "string"`,
+  NumberKeyword: `typeof x === "number"`,
+  BooleanKeyword: `typeof x === "boolean"`,
+  UndefinedKeyword: `x === undefined`,
+  VoidKeyword: `x === undefined`,
+  UnknownKeyword: `true`,
+  AnyKeyword: `true`
+}
+
 /**
- * Like `ParseResult.decodeUnknownEither(schema)`, faster on the common shapes.
+ * A JS condition on `x` that holds exactly when the node accepts `x` and decodes it to `x` itself, or undefined
+ * for nodes that are not such plain checks.
+ */
+const condition = (ast: AST.AST, refs: Refs): string | undefined => {
+  if (hasParseAnnotations(ast)) return undefined
+  const keyword = simpleKeywords[ast._tag]
+  if (keyword !== undefined) return keyword
+  switch (ast._tag) {
+    case "Literal":
+      return ast.literal === null
+        ? "x === null"
+        : typeof ast.literal === "string" || typeof ast.literal === "boolean"
+        ? `x === ${JSON.stringify(ast.literal)}`
+        : typeof ast.literal === "number" && Number.isFinite(ast.literal) && !Object.is(ast.literal, -0)
+        ? `x === ${String(ast.literal)}`
+        : undefined
+    case "Union": {
+      const members = ast.types.map((member) => condition(member, refs))
+      return members.every((c) => c !== undefined) ? `(${members.join(" || ")})` : undefined
+    }
+    case "Refinement": {
+      const from = condition(ast.from, refs)
+      if (from === undefined) return undefined
+      const refinement = ast
+      const holds = (a: unknown) => Option.isNone(refinement.filter(a, AST.defaultParseOption, refinement))
+      return `(${from} && ${ref(refs, holds)}(x))`
+    }
+    default:
+      return undefined
+  }
+}
+
+/** Statements that set `v` to the decoded `x`, or to `F` when the node rejects it. */
+const valueOf = (ast: AST.AST, refs: Refs): string => {
+  const plain = condition(ast, refs)
+  if (plain !== undefined) return `v = ${plain} ? x : F;`
+  if (!hasParseAnnotations(ast)) {
+    if (ast._tag === "Union" && ast.types.filter(isObjectLike).length <= 1) {
+      // The members in order, the first that accepts wins (as in the closures).
+      return "v = F;" + ast.types.map((member) => {
+        const c = condition(member, refs)
+        return c !== undefined ? `if (v === F && ${c}) v = x;` : `if (v === F) v = ${ref(refs, compiled(member))}(x);`
+      }).join("")
+    }
+    if (ast._tag === "Refinement") {
+      const refinement = ast
+      const holds = (a: unknown) => Option.isNone(refinement.filter(a, AST.defaultParseOption, refinement))
+      return `v = ${ref(refs, compiled(ast.from))}(x); if (v !== F && !${ref(refs, holds)}(v)) v = F;`
+    }
+  }
+  return `v = ${ref(refs, compiled(ast))}(x);`
+}
+
+const build = (refs: Refs, body: string): Parser => {
+  const names = refs.values.map((_, i) => `r${i}`)
+  return new Function("F", "hasOwn", ...names, `"use strict"; return function (u) { ${body} }`)(
+    FAIL,
+    hasOwn,
+    ...refs.values
+  ) as Parser
+}
+
+/** A struct: its properties in order, then the same copy rules as the closure. */
+const struct = (ast: AST.TypeLiteral): Parser | undefined => {
+  if (ast.indexSignatures.length !== 0 || hasParseAnnotations(ast)) return undefined
+  if (ast.propertySignatures.some((ps) => typeof ps.name !== "string")) return undefined
+  const refs: Refs = { values: [] }
+  const copy = ref(refs, copier(ast))
+  const n = ast.propertySignatures.length
+  const properties = ast.propertySignatures.map((ps, i) => {
+    const key = JSON.stringify(ps.name)
+    const plain = condition(ps.type, refs)
+    const read = plain !== undefined
+      ? `x = u[${key}]; if (!(${plain})) return F; present++; if (out !== undefined) out[${key}] = x;`
+      : `x = u[${key}]; ${valueOf(ps.type, refs)} if (v === F) return F; present++;` +
+        `if (out !== undefined) out[${key}] = v; else if (v !== x) out = ${copy}(u, ${i}, v);`
+    return ps.isOptional ? `if (hasOwn.call(u, ${key})) { ${read} }` : read
+  })
+  return build(
+    refs,
+    `if (typeof u !== "object" || u === null || Array.isArray(u)) return F;
+    let out, x, v, present = 0;
+    ${properties.join("\n")}
+    if (out !== undefined) return out;
+    let keys = 0;
+    for (const k in u) { if (!hasOwn.call(u, k)) return ${copy}(u, ${n}, undefined); keys++; }
+    return keys === present ? u : ${copy}(u, ${n}, undefined);`
+  )
+}
+
+/** An array (no fixed elements, one rest element): copied from the first item that is not its input. */
+const array = (ast: AST.TupleType): Parser | undefined => {
+  if (ast.elements.length !== 0 || ast.rest.length !== 1 || hasParseAnnotations(ast)) return undefined
+  const refs: Refs = { values: [] }
+  const item = valueOf(ast.rest[0]!.type, refs)
+  return build(
+    refs,
+    `if (!Array.isArray(u)) return F;
+    const n = u.length;
+    let out, x, v;
+    for (let i = 0; i < n; i++) {
+      x = u[i];
+      ${item}
+      if (v === F) return F;
+      if (out !== undefined) out.push(v); else if (v !== x) { out = u.slice(0, i); out.push(v); }
+    }
+    return out === undefined ? u : out;`
+  )
+}
+
+/** The generated function of a struct or array, else the closure. */
+const compiled = (ast: AST.AST): Parser =>
+  (ast._tag === "TypeLiteral" ? struct(ast) : ast._tag === "TupleType" ? array(ast) : undefined) ?? go(ast)
+
+/**
+ * Like `ParseResult.decodeUnknownEither(schema)`, faster on the common shapes. `generate: false` keeps to the
+ * closures (what a runtime without `new Function` gets).
  *
  * @internal
  */
 export const decodeUnknownEither = <A, I>(
-  schema: Schema.Schema<A, I, never>
+  schema: Schema.Schema<A, I, never>,
+  options?: { readonly generate?: boolean }
 ): (u: unknown) => Either.Either<A, ParseResult.ParseIssue> => {
-  const fast = go(schema.ast)
+  const fast = (options?.generate ?? canGenerate) ? compiled(schema.ast) : go(schema.ast)
   const slow = ParseResult.decodeUnknownEither(schema)
   return (u) => {
     const a = fast(u)

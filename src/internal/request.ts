@@ -25,6 +25,8 @@ import type { AdminApiError } from "../AdminApiError.js"
 import * as Errors from "../AdminApiError.js"
 import * as Retry from "../Retry.js"
 import { formatIssue } from "./issues.js"
+import { timeoutFail } from "./timeout.js"
+import { traced } from "./tracing.js"
 import { packageName, packageVersion } from "./version.js"
 
 /**
@@ -42,6 +44,11 @@ export interface Call<A> {
   /** The JSON body, or undefined for none. */
   readonly body: unknown
   readonly decode: (json: unknown) => Either.Either<A, ParseResult.ParseIssue>
+  /**
+   * When true, `decode` gets the body text itself, unparsed (the caller parses it later with `parseBody` and `decodeParsed`):
+   * a listing reads the next cursor from the text and parses the page off the request chain.
+   */
+  readonly raw?: boolean
   /** A POST that creates: retried only on 429 and on connection errors raised before sending. */
   readonly create: boolean
 }
@@ -51,6 +58,7 @@ export interface Call<A> {
  */
 export interface Response<A> {
   readonly value: A
+  readonly status: number
   readonly requestId: string | null
 }
 
@@ -120,6 +128,8 @@ export const parseRetryAfter = (headers: Headers.Headers, nowMillis: number): Du
   return Duration.millis(Math.max(0, date - nowMillis))
 }
 
+const requestIdOf = (headers: Headers.Headers): string | null => header(headers, "x-request-id") ?? null
+
 const shouldRetryHeader = (headers: Headers.Headers): boolean | null => {
   const value = header(headers, "x-should-retry")
   return value === "true" ? true : value === "false" ? false : null
@@ -185,7 +195,7 @@ const statusError = (
     status,
     method: call.method,
     path: call.path,
-    requestId: header(headers, "x-request-id") ?? null,
+    requestId: requestIdOf(headers),
     error,
     bodyText,
     retryAfter: parseRetryAfter(headers, nowMillis),
@@ -193,14 +203,48 @@ const statusError = (
   })
 }
 
-const decodeError = (call: Call<unknown>, status: number, headers: Headers.Headers, issues: ReadonlyArray<string>) =>
-  new Errors.ResponseDecodeError({
-    method: call.method,
-    path: call.path,
-    status,
-    requestId: header(headers, "x-request-id") ?? null,
-    issues
-  })
+/**
+ * A response that is not what the operation returns.
+ *
+ * @internal
+ */
+export const decodeError = (
+  call: Pick<Call<unknown>, "method" | "path">,
+  status: number,
+  requestId: string | null,
+  issues: ReadonlyArray<string>
+) => new Errors.ResponseDecodeError({ method: call.method, path: call.path, status, requestId, issues })
+
+/**
+ * A success body, parsed as JSON: the value, or the `ResponseDecodeError` saying it is not JSON.
+ *
+ * @internal
+ */
+export const parseBody = (
+  call: Pick<Call<unknown>, "method" | "path">,
+  status: number,
+  requestId: string | null,
+  text: string
+): Either.Either<unknown, Errors.ResponseDecodeError> => {
+  try {
+    return Either.right(JSON.parse(text))
+  } catch {
+    return Either.left(decodeError(call, status, requestId, ["body: expected JSON"]))
+  }
+}
+
+/**
+ * A parsed success body, decoded: the value, or the `ResponseDecodeError` naming what was wrong.
+ *
+ * @internal
+ */
+export const decodeParsed = <A>(
+  call: Pick<Call<A>, "method" | "path" | "decode">,
+  status: number,
+  requestId: string | null,
+  json: unknown
+): Either.Either<A, Errors.ResponseDecodeError> =>
+  Either.mapLeft(call.decode(json), (issue) => decodeError(call, status, requestId, formatIssue(issue)))
 
 /**
  * Whether this call retries this error: transient (`AdminApiError.isRetryable`), a requested wait within 60 s,
@@ -279,7 +323,8 @@ export const make = (
 
     const readBody = (
       call: Call<unknown>,
-      response: HttpClientResponse.HttpClientResponse
+      response: HttpClientResponse.HttpClientResponse,
+      headers: Headers.Headers
     ): Effect.Effect<string, Errors.ConnectionError | Errors.ResponseDecodeError> => {
       const toConnectionError = (error: HttpClientError.ResponseError) =>
         new Errors.ConnectionError({
@@ -288,13 +333,13 @@ export const make = (
           sent: true,
           reason: `failed while reading the body: ${causeMessage(error.cause)}`
         })
-      const tooLarge = () => decodeError(call, response.status, response.headers, [
+      const tooLarge = () => decodeError(call, response.status, requestIdOf(headers), [
         `body: larger than maxResponseBytes (${options.maxResponseBytes} bytes)`
       ])
       // A success body over the limit fails; an error body is cut at its (smaller) limit, its status kept.
       const isError = response.status < 200 || response.status >= 300
       const limit = isError ? Math.min(maxErrorBodyBytes, options.maxResponseBytes) : options.maxResponseBytes
-      const length = Number(header(response.headers, "content-length") ?? Number.NaN)
+      const length = Number(header(headers, "content-length") ?? Number.NaN)
       if (Number.isFinite(length) && length <= limit) {
         return Effect.mapError(response.text, toConnectionError)
       }
@@ -319,64 +364,64 @@ export const make = (
     const classify = <A>(
       call: Call<A>,
       response: HttpClientResponse.HttpClientResponse,
+      headers: Headers.Headers,
       text: string
     ): Effect.Effect<Response<A>, AdminApiError> => {
       const status = response.status
       if (status < 200 || status >= 300) {
         return Effect.flatMap(
           Clock.currentTimeMillis,
-          (now) => Effect.fail(statusError(call, status, response.headers, text, now, key))
+          (now) => Effect.fail(statusError(call, status, headers, text, now, key))
         )
       }
-      const contentType = header(response.headers, "content-type")
+      const contentType = header(headers, "content-type")
       if (contentType !== undefined && !/\bjson\b/i.test(contentType)) {
         return Effect.fail(
-          decodeError(call, status, response.headers, ["content-type: expected application/json"])
+          decodeError(call, status, requestIdOf(headers), ["content-type: expected application/json"])
         )
       }
-      let json: unknown
-      try {
-        json = JSON.parse(text)
-      } catch {
-        return Effect.fail(decodeError(call, status, response.headers, ["body: expected JSON"]))
-      }
-      const decoded = call.decode(json)
+      const requestId = requestIdOf(headers)
+      const decoded = call.raw === true
+        ? Either.mapLeft(call.decode(text), (issue) => decodeError(call, status, requestId, formatIssue(issue)))
+        : Either.flatMap(parseBody(call, status, requestId, text), (json) => decodeParsed(call, status, requestId, json))
       return Either.isRight(decoded)
-        ? Effect.succeed({ value: decoded.right, requestId: header(response.headers, "x-request-id") ?? null })
-        : Effect.fail(decodeError(call, status, response.headers, formatIssue(decoded.left)))
+        ? Effect.succeed({ value: decoded.right, status, requestId })
+        : Effect.fail(decoded.left)
     }
 
+    // One attempt: its own span (when traced) around the timeout around the transport, the body and the
+    // classification. The span's status attribute is set on the span itself, not through the fiber's current span.
     const attempt = <A>(call: Call<A>, request: HttpClientRequest.HttpClientRequest) =>
-      client.execute(request).pipe(
-        Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
-        Effect.catchAll((error) =>
-          Effect.fail(
-            new Errors.ConnectionError({
-              method: call.method,
-              path: call.path,
-              sent: !errorCodes(error.cause).some((code) => preSendCodes.has(code)),
-              reason: causeMessage(error.cause ?? error)
+      limit(traced(`http.client ${call.method}`, {
+        kind: "client",
+        captureStackTrace: false,
+        attributes: { "http.request.method": call.method, "server.address": serverAddress, "url.path": basePath + call.path }
+      }, (span) =>
+        timeoutFail(
+          client.execute(request).pipe(
+            Effect.catchAll((error) =>
+              Effect.fail(
+                new Errors.ConnectionError({
+                  method: call.method,
+                  path: call.path,
+                  sent: !errorCodes(error.cause).some((code) => preSendCodes.has(code)),
+                  reason: causeMessage(error.cause ?? error)
+                })
+              )
+            ),
+            Effect.flatMap((response) => {
+              span?.attribute("http.response.status_code", response.status)
+              // The platform's response builds its headers anew on every access: once per response here.
+              const headers = response.headers
+              return Effect.flatMap(
+                readBody(call as Call<unknown>, response, headers),
+                (text) => classify(call, response, headers, text)
+              )
             })
-          )
-        ),
-        Effect.flatMap((response) =>
-          Effect.flatMap(readBody(call as Call<unknown>, response), (text) => classify(call, response, text))
-        ),
-        Effect.timeoutFail({
-          duration: options.timeout,
-          onTimeout: () => new Errors.TimeoutError({ method: call.method, path: call.path, timeout: options.timeout })
-        }),
-        Effect.withSpan(`http.client ${call.method}`, {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: {
-            "http.request.method": call.method,
-            "server.address": serverAddress,
-            "url.path": basePath + call.path
-          }
-        }),
-        limit
-      )
+          ),
+          options.timeout,
+          () => new Errors.TimeoutError({ method: call.method, path: call.path, timeout: options.timeout })
+        )))
 
     const logRetry = (call: Call<unknown>, attemptNumber: number, error: AdminApiError, delay: Duration.Duration) => {
       const attributes = {

@@ -1,0 +1,20 @@
+/**
+ * Cooperative scheduling on the one JavaScript thread: a listing that reads ahead parses and decodes pages while the
+ * next request is on its way, and must not hold the thread when that request's response arrives.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+
+/**
+ * Resumes in a later macrotask (`setImmediate`), after pending I/O callbacks and every microtask queued meanwhile
+ * (Effect's own yield is a microtask, which runs before them); a plain yield where there is no `setImmediate`.
+ *
+ * @internal
+ */
+export const afterPendingWork: Effect.Effect<void> = typeof globalThis.setImmediate === "function"
+  ? Effect.async<void>((resume) => {
+    const handle = globalThis.setImmediate(() => resume(Effect.void))
+    return Effect.sync(() => globalThis.clearImmediate(handle))
+  })
+  : Effect.yieldNow()
