@@ -459,6 +459,8 @@ const writeMarkdown = (report) => {
     L.push("")
     L.push(...goalLines(A.goals))
     L.push("")
+    L.push(...A_NOTES)
+    L.push("")
   }
   if (B) {
     L.push(`## B: ${B.cfg.users.toLocaleString("en-US")} users, ${B.cfg.latency} ms server latency, ${B.cfg.work} ms consumer work per page`)
@@ -581,6 +583,17 @@ const niceMax = (x) => {
 }
 const ticks = (max, n = 5) => Array.from({ length: n + 1 }, (_, i) => (max * i) / n)
 const fmtTick = (v) => (v === 0 ? "0" : v >= 1000 ? `${+(v / 1000).toFixed(2)}k` : `${+v.toFixed(2)}`)
+
+/** How the library gets its A figure, and what bounds it (static text: the numbers are in the table above). */
+const A_NOTES = [
+  "How the library streams: a prefetcher fiber asks for page k + 1 as soon as page k's text has arrived, with the",
+  "cursor read from the end of that text (`has_more`, `last_id`), while the consumer parses, decodes (generated code,",
+  "see D) and checks page k; a page is taken only if it was asked for with the decoded cursor of the one before, so a",
+  "wrong guess costs a request, never an item. Each request still goes through `@effect/platform`'s `HttpClient`: the",
+  "reference row (the floor's loop on Effect + `FetchHttpClient`, validating nothing) shows what that transport costs",
+  "on its own. Reading ahead hides the library's parsing, decoding and checking behind the server's work, not the",
+  "transport's own cost, which is on the chain of requests."
+]
 
 /** A panel of horizontal bars with min–max whiskers and optional reference lines. */
 const barPanel = ({ x, y, w, title, subtitle, unit, bars, refs = [], labelW = 180 }) => {

@@ -267,37 +267,44 @@ const pull = <A, E, R>(
       used.add(next)
       return undefined
     }
-    const checked = (page: Page<A>, index: number): Effect.Effect<Page<A>, PaginationError> => {
-      const error = guard(page, index)
-      return error === undefined ? Effect.succeed(page) : Effect.fail(error)
-    }
-    if (options.readAhead > 0) return prefetching(options, checked)
-    // Strictly one after another.
-    let cursor = options.cursor
-    let index = 0
-    let done = false
-    const next: Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R> = Effect.suspend(() => {
-      if (done) return Effect.fail(Option.none())
-      const pageIndex = index
-      return options.fetch(cursor, pageIndex).pipe(
-        Effect.flatMap((fetched) => fetched.page),
-        Effect.flatMap((page) => checked(page, pageIndex)),
+    const progress: Progress = { cursor: options.cursor, index: 0, done: false }
+    /** Page `progress.index`, decoded and checked; then the listing goes on after it, or stops. */
+    const advance = (page: Effect.Effect<Page<A>, E>): Effect.Effect<Page<A>, Option.Option<E | PaginationError>> => {
+      const index = progress.index
+      return Effect.flatMap(page, (decoded) => {
+        const error = guard(decoded, index)
+        return error === undefined ? Effect.succeed(decoded) : Effect.fail(error)
+      }).pipe(
         Effect.mapBoth({
           onFailure: (error) => {
-            done = true
+            progress.done = true
             return Option.some(error)
           },
           onSuccess: (page) => {
-            cursor = page.nextCursor
-            index = pageIndex + 1
-            done = !page.hasMore
+            progress.cursor = page.nextCursor
+            progress.index = index + 1
+            progress.done = !page.hasMore
             return page
           }
         })
       )
-    })
-    return Effect.succeed(next)
+    }
+    if (options.readAhead > 0) return prefetching(options, progress, advance)
+    // Strictly one after another.
+    return Effect.succeed(Effect.suspend(() =>
+      progress.done
+        ? Effect.fail(Option.none())
+        : Effect.flatMap(Effect.mapError(options.fetch(progress.cursor, progress.index), Option.some), (fetched) =>
+          advance(fetched.page))
+    ))
   })
+
+/** Where a listing's consumer is: the cursor of its next page (the decoded one), that page's index, whether it ended. */
+interface Progress {
+  cursor: Option.Option<string>
+  index: number
+  done: boolean
+}
 
 const sameCursor = (a: Option.Option<string>, b: Option.Option<string>): boolean =>
   Option.isNone(a) ? Option.isNone(b) : Option.isSome(b) && a.value === b.value
@@ -325,7 +332,8 @@ interface Prefetcher<A, E> {
  */
 const prefetching = <A, E, R>(
   options: StreamOptions<A, E, R>,
-  checked: (page: Page<A>, index: number) => Effect.Effect<Page<A>, PaginationError>
+  progress: Progress,
+  advance: (page: Effect.Effect<Page<A>, E>) => Effect.Effect<Page<A>, Option.Option<E | PaginationError>>
 ): Effect.Effect<Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R>, never, Scope.Scope | R> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
@@ -345,47 +353,28 @@ const prefetching = <A, E, R>(
         const fiber = yield* Effect.forkIn(produce(cursor, index), scope)
         return { queue, permits, fiber, fresh: true }
       })
-    let prefetcher = yield* start(options.cursor, 0)
-    let expected = options.cursor
-    let index = 0
-    let done = false
+    let prefetcher = yield* start(progress.cursor, progress.index)
     const restart: Effect.Effect<void, never, R> = Effect.suspend(() =>
       Effect.zipRight(
         Fiber.interrupt(prefetcher.fiber),
-        Effect.map(start(expected, index), (next) => {
+        Effect.map(start(progress.cursor, progress.index), (next) => {
           prefetcher = next
         })
       )
     )
     const take = (item: Item<A, E>): Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R> => {
-      if (item === end || !sameCursor(item.cursor, expected)) return Effect.zipRight(restart, pull)
+      if (item === end || !sameCursor(item.cursor, progress.cursor)) return Effect.zipRight(restart, pull)
       if (Exit.isFailure(item.exit)) {
-        done = true
+        progress.done = true
         return Effect.mapError(Effect.failCause(item.exit.cause), Option.some)
       }
-      const pageIndex = index
       // After a turn of the event loop: the prefetcher has just asked for the next page, and the transport puts
       // the request on the wire over several microtasks; letting them run first sends the request before this
       // page is parsed and decoded, instead of after.
-      return afterPendingWork.pipe(
-        Effect.zipRight(item.exit.value.page),
-        Effect.flatMap((page) => checked(page, pageIndex)),
-        Effect.mapBoth({
-          onFailure: (error) => {
-            done = true
-            return Option.some(error)
-          },
-          onSuccess: (page) => {
-            index = pageIndex + 1
-            expected = page.nextCursor
-            done = !page.hasMore
-            return page
-          }
-        })
-      )
+      return Effect.zipRight(afterPendingWork, advance(item.exit.value.page))
     }
     const pull: Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R> = Effect.suspend(() => {
-      if (done) return Effect.fail(Option.none())
+      if (progress.done) return Effect.fail(Option.none())
       const current = prefetcher
       const release = current.fresh ? Effect.void : current.permits.release(1)
       current.fresh = false
