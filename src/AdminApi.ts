@@ -25,7 +25,6 @@ import { encodePath, encodeQuery } from "./internal/encode.js"
 import { endpoints } from "./internal/endpoints.js"
 import { describeIssue } from "./internal/issues.js"
 import * as Request from "./internal/request.js"
-import { afterPendingWork } from "./internal/scheduling.js"
 import { traced, tracedStream } from "./internal/tracing.js"
 import * as Pagination from "./Pagination.js"
 
@@ -227,21 +226,12 @@ const bindList = (
         span?.attribute("request.id", response.requestId ?? "")
         return {
           guess: style.guess(text),
-          // Parsed, then decoded after a turn of the event loop: while a listing reads ahead, the next page's
-          // response is handled between the two instead of waiting for both.
           page: Effect.suspend(() => {
             const call = { ...pageCall, path: prepared.path }
-            return Effect.flatMap(
-              Request.parseBody(call, response.status, response.requestId, text),
-              (json) =>
-                Effect.zipRight(
-                  afterPendingWork,
-                  Effect.map(
-                    Request.decodeParsed(call, response.status, response.requestId, json),
-                    (envelope) => ({ data: envelope.data, ...style.cursor(envelope) })
-                  )
-                )
-            )
+            return Either.match(Request.decodeBody(call, response.status, response.requestId, text), {
+              onLeft: Effect.fail,
+              onRight: (envelope) => Effect.succeed({ data: envelope.data, ...style.cursor(envelope) })
+            })
           })
         }
       }
@@ -261,21 +251,19 @@ const bindList = (
       readAhead: requester.options.readAhead,
       path: endpoint.path
     }))
-  const listSpan = { captureStackTrace: false, attributes: { "url.template": endpoint.path } }
 
-  const pages = (...args: ReadonlyArray<unknown>): Stream.Stream<Pagination.Page<unknown>, AdminApiError> =>
+  /** A listing stream: `Pagination.stream` (pages) or `Pagination.items`, in the listing's span when traced. */
+  const listing = <A>(
+    make: (options: Pagination.StreamOptions<unknown, AdminApiError, never>) => Stream.Stream<A, AdminApiError>
+  ) =>
+  (...args: ReadonlyArray<unknown>): Stream.Stream<A, AdminApiError> =>
     tracedStream(
-      Stream.suspend(() => Either.match(streamOptions(args), { onLeft: Stream.fail, onRight: Pagination.stream })),
+      Stream.suspend(() => Either.match(streamOptions(args), { onLeft: Stream.fail, onRight: make })),
       `AdminApi.${listName}`,
-      listSpan
+      { captureStackTrace: false, attributes: { "url.template": endpoint.path } }
     )
-
-  const list = (...args: ReadonlyArray<unknown>): Stream.Stream<unknown, AdminApiError> =>
-    tracedStream(
-      Stream.suspend(() => Either.match(streamOptions(args), { onLeft: Stream.fail, onRight: Pagination.items })),
-      `AdminApi.${listName}`,
-      listSpan
-    )
+  const pages = listing(Pagination.stream)
+  const list = listing(Pagination.items)
 
   const listPageName = `${resource}.listPage`
   const listPage = (...args: ReadonlyArray<unknown>): Effect.Effect<Pagination.Page<unknown>, AdminApiError> =>

@@ -299,7 +299,7 @@ const pull = <A, E, R>(
     ))
   })
 
-/** Where a listing's consumer is: the cursor of its next page (the decoded one), that page's index, whether it ended. */
+/** Where a listing's consumer is: the decoded cursor of its next page, that page's index, whether it ended. */
 interface Progress {
   cursor: Option.Option<string>
   index: number

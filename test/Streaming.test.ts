@@ -161,7 +161,8 @@ const recordingTracer = () => {
 describe("reading ahead on a guessed cursor", () => {
   const users = seed.users
   const ids = (items: Iterable<{ readonly id: string }>) => Array.from(items, (u) => u.id)
-  const afters = (requests: ReadonlyArray<{ readonly path: string; readonly query: Record<string, ReadonlyArray<string>> }>) =>
+  type Sent = { readonly path: string; readonly query: Record<string, ReadonlyArray<string>> }
+  const afters = (requests: ReadonlyArray<Sent>) =>
     requests.filter((r) => r.path === usersPath.path).map((r) => r.query.after?.[0])
   /**
    * Page 0 by hand: the envelope's own fields first, and its last item ending with lookalike fields, so that the

@@ -45,7 +45,7 @@ export interface Call<A> {
   readonly body: unknown
   readonly decode: (json: unknown) => Either.Either<A, ParseResult.ParseIssue>
   /**
-   * When true, `decode` gets the body text itself, unparsed (the caller parses it later with `parseBody` and `decodeParsed`):
+   * When true, `decode` gets the body text itself, unparsed (the caller decodes it later with `decodeBody`):
    * a listing reads the next cursor from the text and parses the page off the request chain.
    */
   readonly raw?: boolean
@@ -216,35 +216,24 @@ export const decodeError = (
 ) => new Errors.ResponseDecodeError({ method: call.method, path: call.path, status, requestId, issues })
 
 /**
- * A success body, parsed as JSON: the value, or the `ResponseDecodeError` saying it is not JSON.
+ * A success body, parsed as JSON and decoded: the value, or the `ResponseDecodeError` naming what was wrong.
  *
  * @internal
  */
-export const parseBody = (
-  call: Pick<Call<unknown>, "method" | "path">,
-  status: number,
-  requestId: string | null,
-  text: string
-): Either.Either<unknown, Errors.ResponseDecodeError> => {
-  try {
-    return Either.right(JSON.parse(text))
-  } catch {
-    return Either.left(decodeError(call, status, requestId, ["body: expected JSON"]))
-  }
-}
-
-/**
- * A parsed success body, decoded: the value, or the `ResponseDecodeError` naming what was wrong.
- *
- * @internal
- */
-export const decodeParsed = <A>(
+export const decodeBody = <A>(
   call: Pick<Call<A>, "method" | "path" | "decode">,
   status: number,
   requestId: string | null,
-  json: unknown
-): Either.Either<A, Errors.ResponseDecodeError> =>
-  Either.mapLeft(call.decode(json), (issue) => decodeError(call, status, requestId, formatIssue(issue)))
+  text: string
+): Either.Either<A, Errors.ResponseDecodeError> => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return Either.left(decodeError(call, status, requestId, ["body: expected JSON"]))
+  }
+  return Either.mapLeft(call.decode(json), (issue) => decodeError(call, status, requestId, formatIssue(issue)))
+}
 
 /**
  * Whether this call retries this error: transient (`AdminApiError.isRetryable`), a requested wait within 60 s,
@@ -383,7 +372,7 @@ export const make = (
       const requestId = requestIdOf(headers)
       const decoded = call.raw === true
         ? Either.mapLeft(call.decode(text), (issue) => decodeError(call, status, requestId, formatIssue(issue)))
-        : Either.flatMap(parseBody(call, status, requestId, text), (json) => decodeParsed(call, status, requestId, json))
+        : decodeBody(call, status, requestId, text)
       return Either.isRight(decoded)
         ? Effect.succeed({ value: decoded.right, status, requestId })
         : Effect.fail(decoded.left)
@@ -395,7 +384,11 @@ export const make = (
       limit(traced(`http.client ${call.method}`, {
         kind: "client",
         captureStackTrace: false,
-        attributes: { "http.request.method": call.method, "server.address": serverAddress, "url.path": basePath + call.path }
+        attributes: {
+          "http.request.method": call.method,
+          "server.address": serverAddress,
+          "url.path": basePath + call.path
+        }
       }, (span) =>
         timeoutFail(
           client.execute(request).pipe(

@@ -43,7 +43,8 @@ export const timeoutFail = <A, E, E2>(
           }, Math.max(0, millis))
           child.addObserver((exit) => {
             clearTimeout(timer)
-            resume(timedOut && Exit.isFailure(exit) && Cause.isInterrupted(exit.cause) ? Effect.fail(onTimeout()) : exit)
+            const timeout = timedOut && Exit.isFailure(exit) && Cause.isInterrupted(exit.cause)
+            resume(timeout ? Effect.fail(onTimeout()) : exit)
           })
           return Effect.suspend(() => {
             clearTimeout(timer)

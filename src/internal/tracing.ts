@@ -27,7 +27,8 @@ export const traced = <A, E, R>(
   Effect.withFiberRuntime((fiber) =>
     fiber.currentTracer === builtInTracer
       ? f(undefined)
-      : Effect.useSpan(name, options, (span) => options.asParent === true ? Effect.withParentSpan(f(span), span) : f(span))
+      : Effect.useSpan(name, options, (span) =>
+        options.asParent === true ? Effect.withParentSpan(f(span), span) : f(span))
   )
 
 /**
