@@ -592,7 +592,8 @@ const A_NOTES = [
   "wrong guess costs a request, never an item. Each request still goes through `@effect/platform`'s `HttpClient`: the",
   "reference row (the floor's loop on Effect + `FetchHttpClient`, validating nothing) shows what that transport costs",
   "on its own. Reading ahead hides the library's parsing, decoding and checking behind the server's work, not the",
-  "transport's own cost, which is on the chain of requests."
+  "transport's own cost, which is on the chain of requests. `node bench/timeline.mjs [--contender lib|floor]` times",
+  "each step of a page (request sent, headers, body, parse, items) to show where it goes."
 ]
 
 /** A panel of horizontal bars with min–max whiskers and optional reference lines. */

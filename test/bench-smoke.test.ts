@@ -65,6 +65,21 @@ describe("bench/run.mjs --smoke", () => {
   }, 90_000)
 })
 
+describe("bench/timeline.mjs", () => {
+  it.each(["lib", "floor"])("times the steps of a listing (%s)", async (contender) => {
+    const result = await run([path.join(root, "bench", "timeline.mjs"), "--contender", contender, "--users", "500"])
+    expect(result.code, `bench/timeline.mjs failed:\n${result.stdout}\n${result.stderr}`).toBe(0)
+    const [summary, header, ...steps] = result.stdout.trim().split("\n")
+    expect(summary).toMatch(new RegExp(`^${contender}: 5 pages in \\d+ ms`))
+    expect(header).toMatch(/^step\s+count\s+median\s+p90\s+total/)
+    // every page's body is read and parsed: 5 of each
+    const count = (step: string) =>
+      steps.find((line) => line.startsWith(`${step} `))?.slice(step.length).trim().split(/\s+/)[0]
+    expect(count("text() → body")).toBe("5")
+    expect(count("parse → parsed")).toBe("5")
+  }, 60_000)
+})
+
 describe("bench/compile.mjs", () => {
   it("accepts, outputs and rejects exactly what Effect's parser does", async () => {
     type Decode = (schema: unknown) => (u: unknown) => Either.Either<unknown, ParseResult.ParseIssue>
