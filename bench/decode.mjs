@@ -130,18 +130,18 @@ export const candidates = {
       return (body) => d(body).data
     }
   },
-  "Struct+NullOr · compiled from the AST (bench/compile.mjs) · per item": {
+  "Struct+NullOr · the library's decoder (src/internal/decode.ts) · per item": {
     output: "copy",
-    short: "Struct · compiled from the AST · item",
+    short: "Struct · library decoder · item",
     form: "Schema.Struct optional(NullOr(X)), decoded by compileDecodeUnknownEither(User) (Effect's parser only on failure)",
     make: () => {
       const d = compileDecodeUnknownEither(S.UserStructNullOr)
       return perItem((u) => eitherOrThrow(d(u)))
     }
   },
-  "Struct+NullOr · compiled from the AST (bench/compile.mjs) · whole envelope": {
+  "Struct+NullOr · the library's decoder (src/internal/decode.ts) · whole envelope": {
     output: "copy",
-    short: "envelope · compiled from the AST",
+    short: "envelope · library decoder",
     form: "Schema.Struct envelope, decoded by compileDecodeUnknownSync(Page) (Effect's parser only on failure)",
     make: () => {
       const d = compileDecodeUnknownSync(S.PageStructNullOr)
