@@ -288,6 +288,12 @@ export const make = (
 
     // Every request carries the same headers: built once, set directly on each request (no per-request transform).
     const requestHeaders = Headers.fromInput({ ...baseHeaders, authorization: `Bearer ${key}` })
+    // One request per method with those headers, made once; a call only sets its URL, query and body on it.
+    const templates = {
+      GET: HttpClientRequest.make("GET")("", { headers: requestHeaders }),
+      POST: HttpClientRequest.make("POST")("", { headers: requestHeaders }),
+      DELETE: HttpClientRequest.make("DELETE")("", { headers: requestHeaders })
+    }
     // Not the transport's own `http.client` span, which also means that no trace-propagation headers are sent. That
     // span records every response header as an attribute (a proxy echoing the key in one put the key in the trace),
     // and it ends with the transport's raw error, which carries the request, Authorization header included, in plain
@@ -448,10 +454,8 @@ export const make = (
       )
 
     const execute = <A>(call: Call<A>): Effect.Effect<Response<A>, AdminApiError> => {
-      let request = HttpClientRequest.make(call.method)(options.baseUrl + call.path, {
-        headers: requestHeaders,
-        urlParams: call.query
-      })
+      let request = HttpClientRequest.setUrl(templates[call.method], options.baseUrl + call.path)
+      if (call.query.length > 0) request = HttpClientRequest.setUrlParams(request, call.query)
       if (call.body !== undefined) {
         request = HttpClientRequest.bodyText(request, JSON.stringify(call.body), "application/json")
       }
