@@ -322,9 +322,25 @@ const array = (ast: AST.TupleType): Parser | undefined => {
   )
 }
 
-/** The generated function of a struct or array, else the closure. */
-const compiled = (ast: AST.AST): Parser =>
-  (ast._tag === "TypeLiteral" ? struct(ast) : ast._tag === "TupleType" ? array(ast) : undefined) ?? go(ast)
+/** The generated function of a struct, an array, a union or a refinement (nested too), else the closure. */
+const compiled = (ast: AST.AST): Parser => {
+  switch (ast._tag) {
+    case "TypeLiteral":
+      return struct(ast) ?? go(ast)
+    case "TupleType":
+      return array(ast) ?? go(ast)
+    case "Union":
+    case "Refinement": {
+      // `valueOf` writes these out member by member (`Schema.optional(Schema.NullOr(S))` is a union in a union).
+      if (hasParseAnnotations(ast) || (ast._tag === "Union" && ast.types.filter(isObjectLike).length > 1)) return go(ast)
+      const refs: Refs = { values: [] }
+      const body = valueOf(ast, refs)
+      return build(refs, `const x = u; let v; ${body} return v;`)
+    }
+    default:
+      return go(ast)
+  }
+}
 
 /**
  * Like `ParseResult.decodeUnknownEither(schema)`, faster on the common shapes. `generate: false` keeps to the
