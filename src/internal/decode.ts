@@ -211,6 +211,10 @@ const simpleKeywords: Partial<Record<AST.AST["_tag"], string>> = {
   AnyKeyword: `true`
 }
 
+/** Whether a value of the refinement's base type passes its filter. */
+const holds = (refinement: AST.Refinement) => (a: unknown): boolean =>
+  Option.isNone(refinement.filter(a, AST.defaultParseOption, refinement))
+
 /**
  * A JS condition on `x` that holds exactly when the node accepts `x` and decodes it to `x` itself, or undefined
  * for nodes that are not such plain checks.
@@ -235,9 +239,7 @@ const condition = (ast: AST.AST, refs: Refs): string | undefined => {
     case "Refinement": {
       const from = condition(ast.from, refs)
       if (from === undefined) return undefined
-      const refinement = ast
-      const holds = (a: unknown) => Option.isNone(refinement.filter(a, AST.defaultParseOption, refinement))
-      return `(${from} && ${ref(refs, holds)}(x))`
+      return `(${from} && ${ref(refs, holds(ast))}(x))`
     }
     default:
       return undefined
@@ -257,9 +259,7 @@ const valueOf = (ast: AST.AST, refs: Refs): string => {
       }).join("")
     }
     if (ast._tag === "Refinement") {
-      const refinement = ast
-      const holds = (a: unknown) => Option.isNone(refinement.filter(a, AST.defaultParseOption, refinement))
-      return `v = ${ref(refs, compiled(ast.from))}(x); if (v !== F && !${ref(refs, holds)}(v)) v = F;`
+      return `v = ${ref(refs, compiled(ast.from))}(x); if (v !== F && !${ref(refs, holds(ast))}(v)) v = F;`
     }
   }
   return `v = ${ref(refs, compiled(ast))}(x);`
