@@ -100,10 +100,10 @@ const go = (ast: AST.AST): Parser => {
     }
     case "Refinement": {
       const from = go(ast.from)
-      const refinement = ast
+      const passes = holds(ast)
       return (u) => {
         const a = from(u)
-        return a !== FAIL && Option.isNone(refinement.filter(a, AST.defaultParseOption, refinement)) ? a : FAIL
+        return a !== FAIL && passes(a) ? a : FAIL
       }
     }
     case "Union": {
