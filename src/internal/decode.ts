@@ -79,6 +79,10 @@ const isObjectLike = (ast: AST.AST): boolean => {
     ast._tag === "Transformation" || ast._tag === "Suspend"
 }
 
+/** Whether a value of the refinement's base type passes its filter. */
+const holds = (refinement: AST.Refinement) => (a: unknown): boolean =>
+  Option.isNone(refinement.filter(a, AST.defaultParseOption, refinement))
+
 const go = (ast: AST.AST): Parser => {
   if (hasParseAnnotations(ast)) return generic(ast)
   switch (ast._tag) {
@@ -210,10 +214,6 @@ const simpleKeywords: Partial<Record<AST.AST["_tag"], string>> = {
   UnknownKeyword: `true`,
   AnyKeyword: `true`
 }
-
-/** Whether a value of the refinement's base type passes its filter. */
-const holds = (refinement: AST.Refinement) => (a: unknown): boolean =>
-  Option.isNone(refinement.filter(a, AST.defaultParseOption, refinement))
 
 /**
  * A JS condition on `x` that holds exactly when the node accepts `x` and decodes it to `x` itself, or undefined
