@@ -1,11 +1,13 @@
 import * as Headers from "@effect/platform/Headers"
 import { describe, expect, it } from "@effect/vitest"
+import { vi } from "vitest"
 import { ConfigProvider, Duration, Effect, Either, Exit, Layer, Redacted, Schedule, Schema } from "effect"
 import * as AdminApi from "../src/AdminApi.js"
 import * as AdminApiConfig from "../src/AdminApiConfig.js"
 import * as AdminApiError from "../src/AdminApiError.js"
 import { encodePath, encodeQuery } from "../src/internal/encode.js"
 import { formatIssue } from "../src/internal/issues.js"
+import { afterPendingWork } from "../src/internal/scheduling.js"
 import { parseRetryAfter, shouldRetry } from "../src/internal/request.js"
 import { packageName, packageVersion } from "../src/internal/version.js"
 import * as Users from "../src/resources/Users.js"
@@ -235,4 +237,18 @@ describe("package", () => {
     expect(packageName).toBe(pkg.name)
     expect(packageVersion).toBe(pkg.version)
   })
+})
+
+describe("internal/scheduling", () => {
+  it("a listing's yield uses the setImmediate of load time: fake timers installed later do not stall it", async () => {
+    // faked setImmediate callbacks run only when the test advances the fake clock, which this one never does
+    vi.useFakeTimers({ toFake: ["setImmediate", "clearImmediate"] })
+    try {
+      expect(vi.getTimerCount()).toBe(0)
+      await expect(Effect.runPromise(afterPendingWork)).resolves.toBeUndefined()
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  }, 5_000)
 })
