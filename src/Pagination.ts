@@ -7,6 +7,7 @@
  */
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Equivalence from "effect/Equivalence"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
@@ -306,8 +307,7 @@ interface Progress {
   done: boolean
 }
 
-const sameCursor = (a: Option.Option<string>, b: Option.Option<string>): boolean =>
-  Option.isNone(a) ? Option.isNone(b) : Option.isSome(b) && a.value === b.value
+const sameCursor = Option.getEquivalence(Equivalence.string)
 
 /** What the prefetcher hands over: one page as fetched, with the cursor it was asked for; `end`: it stopped. */
 type Item<A, E> = { readonly cursor: Option.Option<string>; readonly exit: Exit.Exit<Fetched<A, E>, E> } | typeof end
