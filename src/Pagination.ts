@@ -337,27 +337,27 @@ const prefetching = <A, E, R>(
 ): Effect.Effect<Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R>, never, Scope.Scope | R> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
-    const start = (cursor: Option.Option<string>, index: number): Effect.Effect<Prefetcher<A, E>, never, R> =>
-      Effect.gen(function*() {
-        const permits = yield* Effect.makeSemaphore(options.readAhead + 1)
-        const queue = yield* Queue.unbounded<Item<A, E>>()
-        const produce = (cursor: Option.Option<string>, index: number): Effect.Effect<void, never, R> =>
-          Effect.flatMap(Effect.zipRight(permits.take(1), Effect.exit(options.fetch(cursor, index))), (exit) => {
-            const offer = Queue.offer(queue, { cursor, exit })
-            if (Exit.isFailure(exit)) return offer
-            const guess = exit.value.guess
-            return guess !== undefined && guess.hasMore && Option.isSome(guess.nextCursor)
-              ? Effect.zipRight(offer, produce(guess.nextCursor, index + 1))
-              : Effect.zipRight(offer, Queue.offer(queue, end))
-          })
-        const fiber = yield* Effect.forkIn(produce(cursor, index), scope)
-        return { queue, permits, fiber, fresh: true }
-      })
-    let prefetcher = yield* start(progress.cursor, progress.index)
+    /** A prefetcher starting from where the consumer is. */
+    const start: Effect.Effect<Prefetcher<A, E>, never, R> = Effect.gen(function*() {
+      const permits = yield* Effect.makeSemaphore(options.readAhead + 1)
+      const queue = yield* Queue.unbounded<Item<A, E>>()
+      const produce = (cursor: Option.Option<string>, index: number): Effect.Effect<void, never, R> =>
+        Effect.flatMap(Effect.zipRight(permits.take(1), Effect.exit(options.fetch(cursor, index))), (exit) => {
+          const offer = Queue.offer(queue, { cursor, exit })
+          if (Exit.isFailure(exit)) return offer
+          const guess = exit.value.guess
+          return guess !== undefined && guess.hasMore && Option.isSome(guess.nextCursor)
+            ? Effect.zipRight(offer, produce(guess.nextCursor, index + 1))
+            : Effect.zipRight(offer, Queue.offer(queue, end))
+        })
+      const fiber = yield* Effect.forkIn(produce(progress.cursor, progress.index), scope)
+      return { queue, permits, fiber, fresh: true }
+    })
+    let prefetcher = yield* start
     const restart: Effect.Effect<void, never, R> = Effect.suspend(() =>
       Effect.zipRight(
         Fiber.interrupt(prefetcher.fiber),
-        Effect.map(start(progress.cursor, progress.index), (next) => {
+        Effect.map(start, (next) => {
           prefetcher = next
         })
       )
