@@ -3,10 +3,11 @@
  * result as `ParseResult.decodeUnknownEither(schema)`, validating exactly as much.
  *
  * Effect's parser interprets the AST for every value (an `Either` per node, options merged per call, issue
- * bookkeeping); for structs, arrays, `NullOr`, literals, keywords and refinements this walks the AST once and
- * builds a tree of small closures that check, and copy only what must change (an object with unknown keys, a
- * transformed value): an input that is already exactly the output is returned as is, so a page of plain users
- * allocates nothing. Every other node
+ * bookkeeping); for structs, arrays, unions, literals, keywords and refinements this walks the AST once and builds
+ * code that checks, and copies only what must change (an object with unknown keys, a transformed value): an input
+ * that is already exactly the output is returned as is, so a page of plain users allocates nothing. That code is a
+ * generated function per struct, array and union where the runtime allows `new Function`, else a tree of small
+ * closures (see below). Every other node
  * (transformations such as `Redacted`, declarations, index signatures, unions of several objects, nodes with parse
  * option annotations) is handed to Effect's own parser, so any schema compiles. When the fast path rejects a value,
  * the whole value is decoded again by Effect's parser, so a failure is exactly Effect's `ParseIssue`.
@@ -79,6 +80,12 @@ const isObjectLike = (ast: AST.AST): boolean => {
     ast._tag === "Transformation" || ast._tag === "Suspend"
 }
 
+/**
+ * Whether a union can be decoded by trying its members in order: Effect tries object members by their literal tags
+ * first, so keep to unions with at most one member that is not a primitive, where the order cannot matter.
+ */
+const inOrder = (ast: AST.Union): boolean => ast.types.filter(isObjectLike).length <= 1
+
 /** Whether a value of the refinement's base type passes its filter. */
 const holds = (refinement: AST.Refinement) => (a: unknown): boolean =>
   Option.isNone(refinement.filter(a, AST.defaultParseOption, refinement))
@@ -111,9 +118,7 @@ const go = (ast: AST.AST): Parser => {
       }
     }
     case "Union": {
-      // Effect tries object members by their literal tags first: keep to unions where the order cannot matter,
-      // with at most one member that is not a primitive.
-      if (ast.types.filter(isObjectLike).length > 1) return generic(ast)
+      if (!inOrder(ast)) return generic(ast)
       const members = ast.types.map(go)
       return (u) => {
         for (let i = 0; i < members.length; i++) {
@@ -251,7 +256,7 @@ const valueOf = (ast: AST.AST, refs: Refs): string => {
   const plain = condition(ast, refs)
   if (plain !== undefined) return `v = ${plain} ? x : F;`
   if (!hasParseAnnotations(ast)) {
-    if (ast._tag === "Union" && ast.types.filter(isObjectLike).length <= 1) {
+    if (ast._tag === "Union" && inOrder(ast)) {
       // The members in order, the first that accepts wins (as in the closures).
       return "v = F;" + ast.types.map((member) => {
         const c = condition(member, refs)
@@ -332,7 +337,7 @@ const compiled = (ast: AST.AST): Parser => {
     case "Union":
     case "Refinement": {
       // `valueOf` writes these out member by member (`Schema.optional(Schema.NullOr(S))` is a union in a union).
-      if (hasParseAnnotations(ast) || (ast._tag === "Union" && ast.types.filter(isObjectLike).length > 1)) return go(ast)
+      if (hasParseAnnotations(ast) || (ast._tag === "Union" && !inOrder(ast))) return go(ast)
       const refs: Refs = { values: [] }
       const body = valueOf(ast, refs)
       return build(refs, `const x = u; let v; ${body} return v;`)
