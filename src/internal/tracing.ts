@@ -7,11 +7,15 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
+import type * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
 
 /** The tracer of Effect's default services. */
 const builtInTracer = Effect.runSync(Effect.tracer)
+
+/** Whether the fiber's tracer exports spans: any tracer but the built-in one. */
+const isTraced = (fiber: Fiber.RuntimeFiber<unknown, unknown>): boolean => fiber.currentTracer !== builtInTracer
 
 /**
  * `f(span)` inside a span named `name` when a tracer is installed, else `f(undefined)`. The span is the parent of
@@ -25,10 +29,10 @@ export const traced = <A, E, R>(
   f: (span: Tracer.Span | undefined) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R> =>
   Effect.withFiberRuntime((fiber) =>
-    fiber.currentTracer === builtInTracer
-      ? f(undefined)
-      : Effect.useSpan(name, options, (span) =>
+    isTraced(fiber)
+      ? Effect.useSpan(name, options, (span) =>
         options.asParent === true ? Effect.withParentSpan(f(span), span) : f(span))
+      : f(undefined)
   )
 
 /**
@@ -43,6 +47,6 @@ export const tracedStream = <A, E, R>(
 ): Stream.Stream<A, E, R> =>
   Stream.unwrap(
     Effect.withFiberRuntime((fiber) =>
-      Effect.succeed(fiber.currentTracer === builtInTracer ? self : Stream.withSpan(self, name, options))
+      Effect.succeed(isTraced(fiber) ? Stream.withSpan(self, name, options) : self)
     )
   )
