@@ -21,7 +21,7 @@ import type { AdminApiError } from "./AdminApiError.js"
 import { InvalidRequestError } from "./AdminApiError.js"
 import * as Endpoint from "./Endpoint.js"
 import * as Decode from "./internal/decode.js"
-import { encodePath, encodeQuery } from "./internal/encode.js"
+import { countIds, encodePath, encodeQuery } from "./internal/encode.js"
 import { endpoints } from "./internal/endpoints.js"
 import { describeIssue } from "./internal/issues.js"
 import * as Request from "./internal/request.js"
@@ -105,8 +105,6 @@ const invalidInput = (operation: string, issue: ParseResult.ParseIssue, prefix: 
     reason: problems.map(({ problem }) => problem).join("; ")
   })
 }
-
-const countIds = (path: string): number => (path.match(/\{[^}]+\}/g) ?? []).length
 
 const bindOperation = (
   requester: Request.Requester,

@@ -15,6 +15,16 @@ const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\
 
 const illFormed = "must be well-formed Unicode (a lone surrogate cannot be sent as is)"
 
+/** A path template's id placeholders, e.g. `{project_id}`. */
+const placeholder = /\{([^}]+)\}/g
+
+/**
+ * How many ids a path template takes: the number of placeholders `encodePath` fills.
+ *
+ * @internal
+ */
+export const countIds = (template: string): number => (template.match(placeholder) ?? []).length
+
 /**
  * Fills a path template with ids, each percent-encoded as exactly one segment. An empty id, `.` or `..` is
  * refused.
@@ -28,7 +38,7 @@ export const encodePath = (
 ): Either.Either<string, InvalidRequestError> => {
   let index = 0
   let failure: InvalidRequestError | undefined
-  const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+  const path = template.replace(placeholder, (_, name: string) => {
     const id = ids[index++]
     if (failure !== undefined) return ""
     if (typeof id !== "string") {
