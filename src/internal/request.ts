@@ -369,13 +369,11 @@ export const make = (
           (now) => Effect.fail(statusError(call, status, headers, text, now, key))
         )
       }
+      const requestId = requestIdOf(headers)
       const contentType = header(headers, "content-type")
       if (contentType !== undefined && !/\bjson\b/i.test(contentType)) {
-        return Effect.fail(
-          decodeError(call, status, requestIdOf(headers), ["content-type: expected application/json"])
-        )
+        return Effect.fail(decodeError(call, status, requestId, ["content-type: expected application/json"]))
       }
-      const requestId = requestIdOf(headers)
       const decoded = call.raw === true
         ? Either.mapLeft(call.decode(text), (issue) => decodeError(call, status, requestId, formatIssue(issue)))
         : decodeBody(call, status, requestId, text)
