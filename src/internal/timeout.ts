@@ -31,9 +31,8 @@ export const timeoutFail = <A, E, E2>(
 ): Effect.Effect<A, E | E2> => {
   const millis = Duration.toMillis(duration)
   if (!(millis < maxTimerMillis)) return self
-  const fallback = Effect.timeoutFail(self, { duration, onTimeout })
   return Effect.clockWith((clock) =>
-    clock !== liveClock ? fallback : Effect.uninterruptibleMask((restore) =>
+    clock !== liveClock ? Effect.timeoutFail(self, { duration, onTimeout }) : Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(Effect.fork(restore(self)), (child) =>
         Effect.async<A, E | E2>((resume) => {
           let timedOut = false
