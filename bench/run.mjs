@@ -588,14 +588,15 @@ const fmtTick = (v) => (v === 0 ? "0" : v >= 1000 ? `${+(v / 1000).toFixed(2)}k`
 
 /** How the library gets its A figure, and what bounds it (static text: the numbers are in the table above). */
 const A_NOTES = [
-  "How the library streams: a prefetcher fiber asks for page k + 1 as soon as page k's text has arrived, with the",
-  "cursor read from the end of that text (`has_more`, `last_id`), while the consumer parses, decodes (generated code,",
-  "see D) and checks page k; a page is taken only if it was asked for with the decoded cursor of the one before, so a",
-  "wrong guess costs a request, never an item. Each request still goes through `@effect/platform`'s `HttpClient`: the",
-  "reference row (the floor's loop on Effect + `FetchHttpClient`, validating nothing) shows what that transport costs",
-  "on its own. Reading ahead hides the library's parsing, decoding and checking behind the server's work, not the",
-  "transport's own cost, which is on the chain of requests. `node bench/timeline.mjs [--contender lib|floor]` times",
-  "each step of a page (request sent, headers, body, parse, items) to show where it goes."
+  "How the library streams: the request for page k + 1 is started as soon as page k's body has arrived, from the",
+  "response handling itself, with the cursor read from the end of that body (`has_more`, `last_id`); meanwhile the",
+  "consumer parses, decodes (generated code, see D) and checks page k, and takes a page only if it was asked for with",
+  "the decoded cursor of the one before, so a wrong guess costs a request, never an item. Each request still goes",
+  "through `@effect/platform`'s `HttpClient`: the reference row (the floor's loop on Effect + `FetchHttpClient`,",
+  "validating nothing) shows what that transport costs on its own. Reading ahead hides the library's parsing, decoding",
+  "and checking behind the server's work, not the transport's own cost, which is on the chain of requests.",
+  "`node bench/timeline.mjs [--contender lib|floor]` times each step of a page (request sent, headers, body, parse,",
+  "items) to show where it goes."
 ]
 
 /** A panel of horizontal bars with min–max whiskers and optional reference lines. */

@@ -4,11 +4,12 @@
 //   node bench/timeline.mjs [--contender lib|floor] [--users N] [--latency MS] [--work MS] [--read-ahead N]
 //
 // Starts bench/server.mjs in its own child process (as bench/run.mjs does), then streams the users in THIS
-// process with `fetch`, `Response.text` and `JSON.parse` wrapped to record when each happens, and prints how long
-// each step between two events took (median, 90th percentile, total over the pages). The events:
+// process with `fetch`, the body reads (`Response.text`, `Response.arrayBuffer`) and `JSON.parse` wrapped to record
+// when each happens, and prints how long each step between two events took (median, 90th percentile, total over the
+// pages). The events:
 //
 //   send     fetch() called (the request starts)      hdr      its headers arrived (fetch resolved)
-//   text()   the body read asked for                  body     the whole body arrived (text resolved)
+//   read     the body read asked for                  body     the whole body arrived (the read resolved)
 //   parse    JSON.parse of a page started             parsed   JSON.parse done
 //   chunk    the consumer got the page's items
 //
@@ -52,13 +53,15 @@ globalThis.fetch = (url, init) => {
     return response
   })
 }
-const text0 = Response.prototype.text
-Response.prototype.text = function() {
-  record("text()")
-  return text0.call(this).then((text) => {
-    record("body")
-    return text
-  })
+for (const name of ["text", "arrayBuffer"]) {
+  const read0 = Response.prototype[name]
+  Response.prototype[name] = function() {
+    record("read")
+    return read0.call(this).then((body) => {
+      record("body")
+      return body
+    })
+  }
 }
 const parse0 = JSON.parse
 JSON.parse = function(text, reviver) {

@@ -10,6 +10,7 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -150,6 +151,11 @@ interface Prepared {
   readonly cursor: Option.Option<string>
 }
 
+/** A page's body text until it is parsed. */
+interface Body {
+  text: string | undefined
+}
+
 const bindList = (
   requester: Request.Requester,
   resource: string,
@@ -199,52 +205,69 @@ const bindList = (
   const pageCall = { method: "GET", decode: decodeEnvelope } as const
 
   /**
-   * One page: the request, whose body text is kept as it is, with the cursor guessed from it at once; the page is
-   * parsed and decoded by whoever takes it, so that a listing can ask for the next page first.
+   * The request for one page: its body text is kept as it is, in a box, to be parsed by whoever takes the page. The
+   * box is emptied then: the objects that handed the text over from fiber to fiber (exits, resumptions) are kept by
+   * V8 until its next full collection, the text with them unless it is taken out.
    */
-  const fetchPage = (
+  const requestPage = (
     operation: string,
     prepared: Prepared,
     cursor: Option.Option<string>,
-    span?: Tracer.Span
-  ): Effect.Effect<Pagination.Fetched<unknown, AdminApiError>, AdminApiError> =>
-    Effect.map(
-      requester.execute({
-        operation,
-        method: "GET",
-        path: prepared.path,
-        query: Option.isSome(cursor) ? [...prepared.query, [cursorParam, cursor.value]] : prepared.query,
-        body: undefined,
-        decode: Either.right,
-        raw: true,
-        create: false
-      }),
-      (response) => {
-        const text = response.value as string
-        span?.attribute("request.id", response.requestId ?? "")
-        return {
-          guess: style.guess(text),
-          page: Effect.suspend(() => {
-            const call = { ...pageCall, path: prepared.path }
-            return Either.match(Request.decodeBody(call, response.status, response.requestId, text), {
-              onLeft: Effect.fail,
-              onRight: (envelope) => Effect.succeed({ data: envelope.data, ...style.cursor(envelope) })
-            })
-          })
-        }
-      }
-    )
+    onBody?: (text: string) => void
+  ): Request.Call<Body> => ({
+    operation,
+    method: "GET",
+    path: prepared.path,
+    query: Option.isSome(cursor) ? [...prepared.query, [cursorParam, cursor.value]] : prepared.query,
+    body: undefined,
+    decode: (text) => Either.right({ text: text as string }),
+    raw: true,
+    create: false,
+    onBody
+  })
+
+  /** The page of a response to `requestPage`: parsed and decoded when taken. */
+  const fetched = (prepared: Prepared, span: Tracer.Span | undefined) =>
+  (response: Request.Response<Body>): Pagination.Fetched<unknown, AdminApiError> => {
+    const body = response.value
+    span?.attribute("request.id", response.requestId ?? "")
+    return {
+      page: Effect.suspend(() => {
+        const text = body.text ?? ""
+        body.text = undefined
+        const call = { ...pageCall, path: prepared.path }
+        return Either.match(Request.decodeBody(call, response.status, response.requestId, text), {
+          onLeft: Effect.fail,
+          onRight: (envelope) => Effect.succeed({ data: envelope.data, ...style.cursor(envelope) })
+        })
+      })
+    }
+  }
 
   const pageSpanName = `AdminApi.${listName}.page`
+  const pageSpan = <A>(index: number, f: (span: Tracer.Span | undefined) => Effect.Effect<A, AdminApiError>) =>
+    traced(pageSpanName, {
+      kind: "client",
+      captureStackTrace: false,
+      asParent: true,
+      attributes: { "page.index": index }
+    }, f)
   const streamOptions = (args: ReadonlyArray<unknown>) =>
     Either.map(prepare(listName, args, true), (prepared): Pagination.StreamOptions<unknown, AdminApiError, never> => ({
       fetch: (cursor, index) =>
-        traced(pageSpanName, {
-          kind: "client",
-          captureStackTrace: false,
-          asParent: true,
-          attributes: { "page.index": index }
-        }, (span) => fetchPage(listName, prepared, cursor, span)),
+        pageSpan(index, (span) =>
+          Effect.map(requester.execute(requestPage(listName, prepared, cursor)), fetched(prepared, span))),
+      // The next page is asked for from the response body, as soon as it has arrived (`Call.onBody`).
+      start: (cursor, index, arrived, run) => {
+        const started = requester.start(
+          requestPage(listName, prepared, cursor, (text) => arrived(style.guess(text))),
+          run
+        )
+        return {
+          page: pageSpan(index, (span) => Effect.map(started.response, fetched(prepared, span))),
+          interrupt: Fiber.interrupt(started.fiber)
+        }
+      },
       cursor: prepared.cursor,
       readAhead: requester.options.readAhead,
       path: endpoint.path
@@ -268,7 +291,10 @@ const bindList = (
     Effect.suspend(() => {
       const prepared = prepare(listPageName, args, false)
       if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
-      return Effect.flatMap(fetchPage(listPageName, prepared.right, prepared.right.cursor), (fetched) => fetched.page)
+      return Effect.flatMap(
+        requester.execute(requestPage(listPageName, prepared.right, prepared.right.cursor)),
+        (response) => fetched(prepared.right, undefined)(response).page
+      )
     }).pipe((effect) =>
       traced(`AdminApi.${listPageName}`, { kind: "client", captureStackTrace: false, asParent: true }, () => effect)
     )

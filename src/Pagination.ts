@@ -8,10 +8,9 @@
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Equivalence from "effect/Equivalence"
-import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import * as Queue from "effect/Queue"
+import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -110,8 +109,11 @@ const lastField = (text: string, name: string): string | boolean | null | undefi
   if (text.charCodeAt(i) !== 34 /* " */) return undefined
   const close = text.indexOf("\"", i + 1)
   if (close < 0) return undefined
-  const value = text.slice(i + 1, close)
-  return value.includes("\\") ? undefined : value
+  const escape = text.indexOf("\\", i + 1)
+  if (escape >= 0 && escape < close) return undefined
+  // A string of its own, not `text.slice(...)`: V8 makes a slice of a long string a view into it, and a cursor so
+  // made would keep its whole page's text alive for as long as the listing remembers the cursor.
+  return JSON.parse(text.slice(i, close + 1)) as string
 }
 
 /** The guess of a style whose cursor is the envelope field `name`. */
@@ -184,19 +186,40 @@ export const pageToken: Style = {
 }
 
 /**
- * One page as fetched: a guess at where the listing goes on, read from the response as it arrived, and the page
- * itself, parsed and decoded only when the consumer takes it. The next request can so be on its way while this
+ * One page as fetched: the page itself, parsed and decoded only when the consumer takes it, and possibly a guess at
+ * where the listing goes on, read from the response as it arrived. The next request can so be on its way while this
  * page is parsed and decoded.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Fetched<A, E> {
-  /** From the body text alone (`Style.guess`), or undefined: only ever used to ask for the next page early. */
-  readonly guess: Cursor | undefined
+  /** From the body text alone (`Style.guess`), if known: only ever used to ask for the next page early. */
+  readonly guess?: Cursor | undefined
   /** The page, its cursor included: the final word. */
   readonly page: Effect.Effect<Page<A>, E>
 }
+
+/**
+ * A page request already on its way (`StreamOptions.start`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Started<A, E> {
+  /** The page as fetched: the request started, retried as `fetch` would if it fails. */
+  readonly page: Effect.Effect<Fetched<A, E>, E>
+  /** Stops the request: its page is not wanted any more. */
+  readonly interrupt: Effect.Effect<void>
+}
+
+/**
+ * Starts a fiber at once, from outside of any fiber, and returns it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Run<R> = <A, E>(effect: Effect.Effect<A, E, R>) => Fiber.RuntimeFiber<A, E>
 
 /**
  * @since 0.1.0
@@ -205,6 +228,18 @@ export interface Fetched<A, E> {
 export interface StreamOptions<A, E, R> {
   /** Fetches one page; `index` counts from 0. Each call is one request, retried on its own. */
   readonly fetch: (cursor: Option.Option<string>, index: number) => Effect.Effect<Fetched<A, E>, E, R>
+  /**
+   * Reading ahead, starts fetching a page at once, in a fiber that `run` starts. `arrived` is to be called, from
+   * anywhere, with the cursor guessed from the page's response as soon as that has arrived (see `Style.guess`), or
+   * undefined: the listing may then ask for the next page before this one is parsed. Without `start`, a page is
+   * fetched with `fetch` in a fiber of its own, and `arrived` gets `Fetched.guess` once that is done.
+   */
+  readonly start?: (
+    cursor: Option.Option<string>,
+    index: number,
+    arrived: (guess: Cursor | undefined) => void,
+    run: Run<R>
+  ) => Started<A, E>
   /** Where to start (a `nextCursor` from an earlier listing), or none for the beginning. */
   readonly cursor: Option.Option<string>
   /** Pages requested beyond the one being consumed (0: strictly one after another). */
@@ -247,7 +282,7 @@ export const items = <A, E, R>(options: StreamOptions<A, E, R>): Stream.Stream<A
 
 /**
  * A listing as a pull: each run of the effect gives the next page, or fails with `None` after the last one. Made
- * in a scope, which holds the prefetcher when reading ahead.
+ * in a scope, which holds the page requests started ahead when reading ahead.
  */
 const pull = <A, E, R>(
   options: StreamOptions<A, E, R>
@@ -309,26 +344,29 @@ interface Progress {
 
 const sameCursor = Option.getEquivalence(Equivalence.string)
 
-/** What the prefetcher hands over: one page as fetched, with the cursor it was asked for; `end`: it stopped. */
-type Item<A, E> = { readonly cursor: Option.Option<string>; readonly exit: Exit.Exit<Fetched<A, E>, E> } | typeof end
-const end = Symbol("effect-openai-admin/Pagination/end")
+/** `start` for a listing that has only `fetch`: the page in a fiber of its own, its guess once it is fetched. */
+const startWithFetch = <A, E, R>(
+  fetch: StreamOptions<A, E, R>["fetch"]
+): NonNullable<StreamOptions<A, E, R>["start"]> =>
+(cursor, index, arrived, run) => {
+  const fiber = run(Effect.tap(fetch(cursor, index), (fetched) => Effect.sync(() => arrived(fetched.guess))))
+  return { page: Effect.flatten(Fiber.await(fiber)), interrupt: Fiber.interrupt(fiber) }
+}
 
-interface Prefetcher<A, E> {
-  readonly queue: Queue.Queue<Item<A, E>>
-  readonly permits: Effect.Semaphore
-  readonly fiber: Fiber.RuntimeFiber<void>
-  /** Whether the consumer has not taken a page from it yet (the first take frees no permit). */
-  fresh: boolean
+/** A page asked for, in index order; `started` is set as soon as `start` returns. */
+interface Slot<A, E> {
+  readonly cursor: Option.Option<string>
+  readonly index: number
+  started: Started<A, E> | undefined
 }
 
 /**
- * The pages, fetched by a prefetcher fiber up to `readAhead` pages ahead of the consumer, each with the cursor
- * guessed from the page before: page k + readAhead may be requested only once the consumer has asked for page k
- * (and so is done with page k - 1), so at most readAhead + 1 pages are held. The consumer parses and decodes each
- * page, and takes a page only if it was asked for with the decoded cursor of the one before; otherwise (a wrong
- * guess, or a prefetcher that stopped for lack of one) it replaces the prefetcher by one starting from the right
- * cursor. Prefetchers live in the stream's scope: when the consumer stops, a request still in flight is
- * interrupted.
+ * The pages, each asked for in a fiber of its own as soon as the response of the page before has arrived, with the
+ * cursor guessed from it (`StreamOptions.start`): page k + readAhead may be requested only once the consumer has
+ * asked for page k (and so is done with page k - 1), so at most readAhead + 1 pages are held. The consumer awaits,
+ * parses and decodes each page, and takes a page only if it was asked for with the decoded cursor of the one before;
+ * otherwise (a wrong guess, or no guess) it drops the pages asked for from there on and asks again with the right
+ * cursor. The fibers live in the stream's scope: when the consumer stops, a request still in flight is interrupted.
  */
 const prefetching = <A, E, R>(
   options: StreamOptions<A, E, R>,
@@ -336,49 +374,87 @@ const prefetching = <A, E, R>(
   advance: (page: Effect.Effect<Page<A>, E>) => Effect.Effect<Page<A>, Option.Option<E | PaginationError>>
 ): Effect.Effect<Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R>, never, Scope.Scope | R> =>
   Effect.gen(function*() {
-    const scope = yield* Effect.scope
-    /** A prefetcher starting from where the consumer is. */
-    const start: Effect.Effect<Prefetcher<A, E>, never, R> = Effect.gen(function*() {
-      const permits = yield* Effect.makeSemaphore(options.readAhead + 1)
-      const queue = yield* Queue.unbounded<Item<A, E>>()
-      const produce = (cursor: Option.Option<string>, index: number): Effect.Effect<void, never, R> =>
-        Effect.flatMap(Effect.zipRight(permits.take(1), Effect.exit(options.fetch(cursor, index))), (exit) => {
-          const offer = Queue.offer(queue, { cursor, exit })
-          if (Exit.isFailure(exit)) return offer
-          const guess = exit.value.guess
-          return guess !== undefined && guess.hasMore && Option.isSome(guess.nextCursor)
-            ? Effect.zipRight(offer, produce(guess.nextCursor, index + 1))
-            : Effect.zipRight(offer, Queue.offer(queue, end))
-        })
-      const fiber = yield* Effect.forkIn(produce(progress.cursor, progress.index), scope)
-      return { queue, permits, fiber, fresh: true }
-    })
-    let prefetcher = yield* start
-    const restart: Effect.Effect<void, never, R> = Effect.suspend(() =>
-      Effect.zipRight(
-        Fiber.interrupt(prefetcher.fiber),
-        Effect.map(start, (next) => {
-          prefetcher = next
-        })
-      )
-    )
-    const take = (item: Item<A, E>): Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R> => {
-      if (item === end || !sameCursor(item.cursor, progress.cursor)) return Effect.zipRight(restart, pull)
-      if (Exit.isFailure(item.exit)) {
-        progress.done = true
-        return Effect.mapError(Effect.failCause(item.exit.cause), Option.some)
-      }
-      // After a turn of the event loop: the prefetcher has just asked for the next page, and the transport puts
-      // the request on the wire over several microtasks; letting them run first sends the request before this
-      // page is parsed and decoded, instead of after.
-      return Effect.zipRight(afterPendingWork, advance(item.exit.value.page))
+    const runtime = yield* Effect.runtime<R>()
+    // At once: a page asked for from `arrived` sends its request before the page that arrived is decoded.
+    const run: Run<R> = (effect) => Runtime.runFork(runtime, effect, { immediate: true })
+    const start = options.start ?? startWithFetch(options.fetch)
+    let slots: Array<Slot<A, E>> = []
+    /** The page the consumer asked for last. */
+    let asked = progress.index
+    /** A page guessed at while it could not be asked for yet (readAhead pages ahead already). */
+    let waiting: { readonly cursor: Option.Option<string>; readonly index: number } | undefined
+    /** Bumped when the pages asked for are dropped: `arrived` from a dropped page is ignored. */
+    let generation = 0
+    let closed = false
+
+    const ask = (cursor: Option.Option<string>, index: number): void => {
+      const slot: Slot<A, E> = { cursor, index, started: undefined }
+      slots.push(slot)
+      const current = generation
+      slot.started = start(cursor, index, (guess) => arrived(current, index, guess), run)
     }
+    const arrived = (from: number, index: number, guess: Cursor | undefined): void => {
+      if (closed || from !== generation || guess === undefined || !guess.hasMore) return
+      if (Option.isNone(guess.nextCursor)) return
+      const next = index + 1
+      const last = slots[slots.length - 1]
+      if (last !== undefined && last.index >= next) return
+      if (next > asked + options.readAhead) {
+        waiting = { cursor: guess.nextCursor, index: next }
+      } else {
+        ask(guess.nextCursor, next)
+      }
+    }
+    const drop = (): Effect.Effect<void> => {
+      generation++
+      waiting = undefined
+      const dropped = slots
+      slots = []
+      return Effect.forEach(dropped, (slot) => slot.started?.interrupt ?? Effect.void, { discard: true })
+    }
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => {
+        closed = true
+        return drop()
+      })
+    )
+
     const pull: Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R> = Effect.suspend(() => {
       if (progress.done) return Effect.fail(Option.none())
-      const current = prefetcher
-      const release = current.fresh ? Effect.void : current.permits.release(1)
-      current.fresh = false
-      return Effect.zipRight(release, Effect.flatMap(Queue.take(current.queue), take))
+      const index = progress.index
+      asked = index
+      while (slots.length > 0 && slots[0]!.index < index) slots.shift()
+      const head = slots[0]
+      if (
+        head === undefined || head.started === undefined || head.index !== index ||
+        !sameCursor(head.cursor, progress.cursor)
+      ) {
+        // Nothing asked for yet, or asked for on a wrong guess: ask again, from the decoded cursor.
+        return Effect.zipRight(
+          drop(),
+          Effect.suspend(() => {
+            ask(progress.cursor, index)
+            return pull
+          })
+        )
+      }
+      if (waiting !== undefined && waiting.index <= index + options.readAhead) {
+        const { cursor, index: next } = waiting
+        waiting = undefined
+        ask(cursor, next)
+      }
+      return head.started.page.pipe(
+        Effect.onError(() =>
+          Effect.sync(() => {
+            progress.done = true
+          })
+        ),
+        Effect.mapError(Option.some),
+        // After a turn of the event loop: the request for the next page has just been started, and the transport
+        // puts it on the wire over several microtasks; letting them run first sends it before this page is parsed
+        // and decoded, instead of after.
+        Effect.flatMap((fetched) => Effect.zipRight(afterPendingWork, advance(fetched.page)))
+      )
     })
     return pull
   })

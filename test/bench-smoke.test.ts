@@ -75,7 +75,7 @@ describe("bench/timeline.mjs", () => {
     // every page's body is read and parsed: 5 of each
     const count = (step: string) =>
       steps.find((line) => line.startsWith(`${step} `))?.slice(step.length).trim().split(/\s+/)[0]
-    expect(count("text() → body")).toBe("5")
+    expect(count("read → body")).toBe("5")
     expect(count("parse → parsed")).toBe("5")
   }, 60_000)
 })

@@ -14,6 +14,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Fiber from "effect/Fiber"
 import type * as ParseResult from "effect/ParseResult"
 import * as RateLimiter from "effect/RateLimiter"
 import * as Redacted from "effect/Redacted"
@@ -25,7 +26,7 @@ import type { AdminApiError } from "../AdminApiError.js"
 import * as Errors from "../AdminApiError.js"
 import * as Retry from "../Retry.js"
 import { formatIssue } from "./issues.js"
-import { timeoutFail } from "./timeout.js"
+import * as Timeout from "./timeout.js"
 import { traced } from "./tracing.js"
 import { packageName, packageVersion } from "./version.js"
 
@@ -51,6 +52,11 @@ export interface Call<A> {
   readonly raw?: boolean
   /** A POST that creates: retried only on 429 and on connection errors raised before sending. */
   readonly create: boolean
+  /**
+   * Called with the body text of a success response (2xx, JSON), as soon as it has arrived, before it is decoded:
+   * a listing asks for its next page from there.
+   */
+  readonly onBody?: ((text: string) => void) | undefined
 }
 
 /**
@@ -67,7 +73,23 @@ export interface Response<A> {
  */
 export interface Requester {
   readonly execute: <A>(call: Call<A>) => Effect.Effect<Response<A>, AdminApiError>
+  /**
+   * `execute`, with its first attempt started at once in a fiber of its own, started by `run` (outside of any
+   * fiber: a listing's `Call.onBody`): `response` awaits that attempt and retries it as `execute` would.
+   */
+  readonly start: <A>(call: Call<A>, run: Timeout.Run) => Started<A>
   readonly options: AdminApiConfig.Resolved
+}
+
+/**
+ * A call whose first attempt is on its way (`Requester.start`).
+ *
+ * @internal
+ */
+export interface Started<A> {
+  readonly response: Effect.Effect<Response<A>, AdminApiError>
+  /** The first attempt's fiber, to interrupt when its response is no longer wanted. */
+  readonly fiber: Fiber.RuntimeFiber<Response<A>, AdminApiError>
 }
 
 const preSendCodes: ReadonlySet<string> = new Set([
@@ -336,7 +358,13 @@ export const make = (
       const limit = isError ? Math.min(maxErrorBodyBytes, options.maxResponseBytes) : options.maxResponseBytes
       const length = Number(header(headers, "content-length") ?? Number.NaN)
       if (Number.isFinite(length) && length <= limit) {
-        return Effect.mapError(response.text, toConnectionError)
+        // The bytes, decoded here as `text` would (UTF-8, a BOM dropped). Not `text`: it hands the string over through
+        // a completed `Deferred`, and V8 then keeps every page's text alive until the next full collection (each
+        // one copied out of the young generation on the way); an `ArrayBuffer` kept so is a small object.
+        return Effect.mapBoth(response.arrayBuffer, {
+          onFailure: toConnectionError,
+          onSuccess: (bytes) => decoder.decode(bytes)
+        })
       }
       // Unknown or too large a length: read chunk by chunk, and stop (cancelling the rest) once the limit is passed.
       const parts: Array<Uint8Array> = []
@@ -374,6 +402,7 @@ export const make = (
       if (contentType !== undefined && !/\bjson\b/i.test(contentType)) {
         return Effect.fail(decodeError(call, status, requestId, ["content-type: expected application/json"]))
       }
+      call.onBody?.(text)
       const decoded = call.raw === true
         ? Either.mapLeft(call.decode(text), (issue) => decodeError(call, status, requestId, formatIssue(issue)))
         : decodeBody(call, status, requestId, text)
@@ -384,7 +413,11 @@ export const make = (
 
     // One attempt: its own span (when traced) around the timeout around the transport, the body and the
     // classification. The span's status attribute is set on the span itself, not through the fiber's current span.
-    const attempt = <A>(call: Call<A>, request: HttpClientRequest.HttpClientRequest) =>
+    const attempt = <A>(
+      call: Call<A>,
+      request: HttpClientRequest.HttpClientRequest,
+      timed: (effect: Effect.Effect<Response<A>, AdminApiError>) => Effect.Effect<Response<A>, AdminApiError>
+    ) =>
       limit(traced(`http.client ${call.method}`, {
         kind: "client",
         captureStackTrace: false,
@@ -394,7 +427,7 @@ export const make = (
           "url.path": basePath + call.path
         }
       }, (span) =>
-        timeoutFail(
+        timed(
           client.execute(request).pipe(
             Effect.catchAll((error) =>
               Effect.fail(
@@ -415,10 +448,11 @@ export const make = (
                 (text) => classify(call, response, headers, text)
               )
             })
-          ),
-          options.timeout,
-          () => new Errors.TimeoutError({ method: call.method, path: call.path, timeout: options.timeout })
+          )
         )))
+
+    const onTimeout = (call: Call<unknown>) => () =>
+      new Errors.TimeoutError({ method: call.method, path: call.path, timeout: options.timeout })
 
     const logRetry = (call: Call<unknown>, attemptNumber: number, error: AdminApiError, delay: Duration.Duration) => {
       const attributes = {
@@ -451,29 +485,53 @@ export const make = (
         )
       )
 
-    const execute = <A>(call: Call<A>): Effect.Effect<Response<A>, AdminApiError> => {
+    const toRequest = (call: Call<unknown>): HttpClientRequest.HttpClientRequest => {
       let request = HttpClientRequest.setUrl(templates[call.method], options.baseUrl + call.path)
       if (call.query.length > 0) request = HttpClientRequest.setUrlParams(request, call.query)
       if (call.body !== undefined) {
         request = HttpClientRequest.bodyText(request, JSON.stringify(call.body), "application/json")
       }
+      return request
+    }
+
+    /** One attempt, timed in a child fiber. */
+    const once = <A>(call: Call<A>, request: HttpClientRequest.HttpClientRequest) =>
+      attempt(call, request, (effect) => Timeout.timeoutFail(effect, options.timeout, onTimeout(call)))
+
+    /**
+     * After a failed attempt: the retries, each one `retry`. The schedule is stepped only with errors this call
+     * retries (Effect.retry's `while` would step it first), and its driver is made on the first retryable error
+     * only: a call that succeeds at once pays nothing for it.
+     */
+    const recover = <A>(call: Call<A>, retry: Effect.Effect<Response<A>, AdminApiError>) => {
       const retryable = shouldRetry(call.create)
-      const once = attempt(call, request)
-      // The schedule is stepped only with errors this call retries (Effect.retry's `while` would step it first).
-      // The driver is made on the first retryable error only: a call that succeeds at once pays nothing for it.
       const retryWith = (driver: Schedule.ScheduleDriver<unknown, AdminApiError>) =>
       (error: AdminApiError): Effect.Effect<Response<A>, AdminApiError> =>
         retryable(error)
           ? Effect.matchEffect(driver.next(error), {
             onFailure: () => Effect.fail(error),
-            onSuccess: () => Effect.catchAll(once, retryWith(driver))
+            onSuccess: () => Effect.catchAll(retry, retryWith(driver))
           })
           : Effect.fail(error)
-      return Effect.catchAll(once, (error) =>
+      return (error: AdminApiError): Effect.Effect<Response<A>, AdminApiError> =>
         retryable(error)
           ? Effect.flatMap(Schedule.driver(retrySchedule(call as Call<unknown>)), (driver) => retryWith(driver)(error))
-          : Effect.fail(error))
+          : Effect.fail(error)
     }
 
-    return { execute, options }
+    const execute = <A>(call: Call<A>): Effect.Effect<Response<A>, AdminApiError> => {
+      const first = once(call, toRequest(call))
+      return Effect.catchAll(first, recover(call, first))
+    }
+
+    // The first attempt runs in the fiber `run` starts, its timer interrupting that fiber: one fiber per attempt,
+    // as with `execute`. The retries, if any, run in the fiber that awaits `response`.
+    const start = <A>(call: Call<A>, run: Timeout.Run): Started<A> => {
+      const request = toRequest(call)
+      const timer = Timeout.make(options.timeout, onTimeout(call))
+      const fiber = run(attempt(call, request, timer.arm))
+      return { response: Effect.catchAll(timer.await(fiber), recover(call, once(call, request))), fiber }
+    }
+
+    return { execute, start, options }
   })

@@ -1,11 +1,12 @@
 /**
- * A per-attempt timeout that costs one fiber instead of two. `Effect.timeoutFail` races the effect against a
- * sleeping fiber, forking both; on Effect's own live clock, whose sleep is a plain timer, the timer needs no
- * fiber: the effect runs in one child fiber and a `setTimeout` interrupts it. Any other clock (a `TestClock`, a
+ * Per-attempt timeouts that cost one fiber: the attempt's own. `Effect.timeoutFail` races the effect against a
+ * sleeping fiber, forking both; on Effect's own live clock, whose sleep is a plain timer, the timer needs no fiber:
+ * the attempt runs in a fiber of its own and a `setTimeout` interrupts that fiber. Any other clock (a `TestClock`, a
  * user's own) gets `Effect.timeoutFail` itself, so virtual time behaves exactly as before.
  *
- * Same outcome as `Effect.timeoutFail`: the effect's own exit if it ends first; else it is interrupted, awaited,
- * and the result is the `onTimeout` error. Interrupting the caller interrupts the effect and awaits it.
+ * Same outcome as `Effect.timeoutFail`: the effect's own exit if it ends first; else it is interrupted and the
+ * result is the `onTimeout` error. A listing starts the attempt for its next page from outside of any fiber (see
+ * `Requester.start`), so the fiber is the caller's to make: `make` gives the timer, the caller runs `arm(self)`.
  *
  * @internal
  */
@@ -22,6 +23,69 @@ const liveClock = Effect.runSync(Effect.clock)
 const maxTimerMillis = 2 ** 31 - 1
 
 /**
+ * Starts a fiber at once and returns it: a runtime's `runFork`, for a fiber started from outside of any fiber.
+ *
+ * @internal
+ */
+export type Run = <A, E>(effect: Effect.Effect<A, E>) => Fiber.RuntimeFiber<A, E>
+
+/**
+ * One timeout, for an effect that runs in a fiber of its own.
+ *
+ * @internal
+ */
+export interface Timer<E2> {
+  /**
+   * `self`, timed from when it starts: on the live clock, once the duration has passed, a timer interrupts the
+   * fiber running it (so that fiber must run nothing else that matters); on any other clock, `self` runs under
+   * `Effect.timeoutFail`.
+   */
+  readonly arm: <A, E>(self: Effect.Effect<A, E>) => Effect.Effect<A, E | E2>
+  /**
+   * The outcome of the fiber that runs `arm(self)`: its exit, its interruption by the timer being the `onTimeout`
+   * error. Interrupting the caller interrupts that fiber and awaits it.
+   */
+  readonly await: <A, E>(fiber: Fiber.RuntimeFiber<A, E>) => Effect.Effect<A, E | E2>
+}
+
+/**
+ * A timeout of `duration`, failing with `onTimeout()`.
+ *
+ * @internal
+ */
+export const make = <E2>(duration: Duration.Duration, onTimeout: () => E2): Timer<E2> => {
+  const millis = Duration.toMillis(duration)
+  let timedOut = false
+  const arm = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E | E2> =>
+    millis < maxTimerMillis
+      ? Effect.clockWith((clock) =>
+        clock !== liveClock
+          ? Effect.timeoutFail(self, { duration, onTimeout })
+          : Effect.withFiberRuntime((fiber) => {
+            const timer = setTimeout(() => {
+              timedOut = true
+              fiber.unsafeInterruptAsFork(fiber.id())
+            }, Math.max(0, millis))
+            fiber.addObserver(() => clearTimeout(timer))
+            return self
+          })
+      )
+      : self
+  const await_ = <A, E>(fiber: Fiber.RuntimeFiber<A, E>) =>
+    Effect.async<A, E | E2>((resume) => {
+      fiber.addObserver((exit) => {
+        const timeout = timedOut && Exit.isFailure(exit) && Cause.isInterrupted(exit.cause)
+        resume(timeout ? Effect.fail(onTimeout()) : exit)
+      })
+      return Fiber.interrupt(fiber)
+    })
+  return { arm, await: await_ }
+}
+
+/**
+ * `self` under a timeout, in a child fiber of the caller's (on the live clock). Interrupting the caller interrupts
+ * `self` and awaits it.
+ *
  * @internal
  */
 export const timeoutFail = <A, E, E2>(
@@ -29,28 +93,13 @@ export const timeoutFail = <A, E, E2>(
   duration: Duration.Duration,
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> => {
-  const millis = Duration.toMillis(duration)
-  if (!(millis < maxTimerMillis)) return self
+  if (!(Duration.toMillis(duration) < maxTimerMillis)) return self
   return Effect.clockWith((clock) =>
-    clock !== liveClock ? Effect.timeoutFail(self, { duration, onTimeout }) : Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Effect.fork(restore(self)), (child) =>
-        Effect.async<A, E | E2>((resume) => {
-          let timedOut = false
-          const timer = setTimeout(() => {
-            timedOut = true
-            child.unsafeInterruptAsFork(child.id())
-          }, Math.max(0, millis))
-          child.addObserver((exit) => {
-            clearTimeout(timer)
-            const timeout = timedOut && Exit.isFailure(exit) && Cause.isInterrupted(exit.cause)
-            resume(timeout ? Effect.fail(onTimeout()) : exit)
-          })
-          return Effect.suspend(() => {
-            clearTimeout(timer)
-            return Fiber.interrupt(child)
-          })
-        })
-      )
-    )
+    clock !== liveClock
+      ? Effect.timeoutFail(self, { duration, onTimeout })
+      : Effect.uninterruptibleMask((restore) => {
+        const timer = make(duration, onTimeout)
+        return Effect.flatMap(Effect.fork(restore(timer.arm(self))), timer.await)
+      })
   )
 }
