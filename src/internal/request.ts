@@ -530,7 +530,10 @@ export const make = (
       const request = toRequest(call)
       const timer = Timeout.make(options.timeout, onTimeout(call))
       const fiber = run(attempt(call, request, timer.arm))
-      return { response: Effect.catchAll(timer.await(fiber), recover(call, once(call, request))), fiber }
+      return {
+        response: Effect.catchAll(timer.await(fiber), (error) => recover(call, once(call, request))(error)),
+        fiber
+      }
     }
 
     return { execute, start, options }
