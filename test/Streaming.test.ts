@@ -253,6 +253,30 @@ describe("timeouts on the live clock (a timer, not a fiber)", () => {
         expect(yield* requests[0]!.aborted).toBe(true)
       }), { client: { timeout: "100 millis", retry: Schedule.recurs(1) } }))
 
+  it.scopedLive("a listing: a page asked for ahead that hangs is aborted at the server and asked for again; every item once", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        // Page 1's first request is started from page 0's response and hangs; its timer interrupts it.
+        yield* server.fault([{ _tag: "Pass" }, { _tag: "Hang" }], usersPath)
+        const listed = yield* Stream.runCollect(admin.users.list({ limit: 10 }))
+        expect(Array.from(listed, (u) => u.id)).toEqual(seed.users.map((u) => u.id))
+        const requests = (yield* server.requests).filter((r) => r.path === usersPath.path)
+        expect(requests).toHaveLength(6)
+        expect(yield* requests[1]!.aborted).toBe(true)
+        expect(requests[2]!.query.after).toEqual(requests[1]!.query.after)
+      }), { server: { seed }, client: { timeout: "200 millis", retry: Schedule.recurs(1) } }))
+
+  it.scopedLive("a listing without retries: a page asked for ahead that hangs fails the stream with TimeoutError", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        yield* server.fault([{ _tag: "Pass" }, { _tag: "Hang" }], usersPath)
+        const error = yield* Effect.flip(Stream.runCollect(admin.users.list({ limit: 10 })))
+        expect(error._tag).toBe("TimeoutError")
+        const requests = (yield* server.requests).filter((r) => r.path === usersPath.path)
+        expect(requests).toHaveLength(2)
+        yield* eventually(requests[1]!.aborted)
+      }), { server: { seed }, client: { timeout: "200 millis", retry: 0 } }))
+
   it.scopedLive("without retries: TimeoutError naming the call and the timeout; interrupting the caller interrupts the attempt", () =>
     withClient((admin, server) =>
       Effect.gen(function*() {
