@@ -1,10 +1,11 @@
 import * as Headers from "@effect/platform/Headers"
 import { describe, expect, it } from "@effect/vitest"
 import { vi } from "vitest"
-import { ConfigProvider, Duration, Effect, Either, Exit, Layer, Redacted, Schedule, Schema } from "effect"
+import { Chunk, ConfigProvider, Duration, Effect, Either, Exit, Layer, Option, Redacted, Schedule, Schema, Stream } from "effect"
 import * as AdminApi from "../src/AdminApi.js"
 import * as AdminApiConfig from "../src/AdminApiConfig.js"
 import * as AdminApiError from "../src/AdminApiError.js"
+import * as Pagination from "../src/Pagination.js"
 import { encodePath, encodeQuery } from "../src/internal/encode.js"
 import { formatIssue } from "../src/internal/issues.js"
 import { afterPendingWork } from "../src/internal/scheduling.js"
@@ -251,4 +252,37 @@ describe("internal/scheduling", () => {
       vi.useRealTimers()
     }
   }, 5_000)
+})
+
+describe("Pagination with `fetch` only (no `start`)", () => {
+  // Pages 0..3 of 2 items; the cursor of page k is `c${k}`. Page 1 guesses wrong (`c9`), page 2 guesses nothing.
+  const pages = [["a", "b"], ["c", "d"], ["e", "f"], ["g", "h"]]
+  const guesses: Record<number, string | undefined> = { 0: "c0", 1: "c9", 2: undefined }
+  const indexOf = (cursor: Option.Option<string>) => Option.isNone(cursor) ? 0 : Number(cursor.value.slice(1)) + 1
+
+  it.effect("reads ahead on `Fetched.guess` once a page is fetched, drops a wrong guess's page, emits every item once", () =>
+    Effect.gen(function*() {
+      const asked: Array<string | null> = []
+      const items = yield* Stream.runCollect(Pagination.items<string, never, never>({
+        fetch: (cursor) =>
+          Effect.sync(() => {
+            asked.push(Option.getOrNull(cursor))
+            const k = indexOf(cursor)
+            const data = pages[k] ?? []
+            const more = k < pages.length - 1
+            const guess = guesses[k]
+            return {
+              guess: guess === undefined ? undefined : { hasMore: true, nextCursor: Option.some(guess) },
+              page: Effect.succeed({ data, hasMore: more, nextCursor: more ? Option.some(`c${k}`) : Option.none() })
+            }
+          }),
+        cursor: Option.none(),
+        readAhead: 2,
+        path: "/things"
+      }))
+      expect(Chunk.toReadonlyArray(items)).toEqual(pages.flat())
+      // the right chain in order; besides it only the wrong guess (`c9`: a page past the end, dropped)
+      expect(asked.filter((c) => c !== "c9")).toEqual([null, "c0", "c1", "c2"])
+      expect(asked.filter((c) => c === "c9")).toEqual(["c9"])
+    }))
 })
