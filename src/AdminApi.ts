@@ -10,7 +10,6 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
@@ -265,7 +264,7 @@ const bindList = (
         )
         return {
           page: pageSpan(index, (span) => Effect.map(started.response, fetched(prepared, span))),
-          interrupt: Fiber.interrupt(started.fiber)
+          interrupt: started.interrupt
         }
       },
       cursor: prepared.cursor,

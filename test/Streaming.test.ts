@@ -29,6 +29,22 @@ describe("read-ahead", () => {
         expect(yield* server.requests).toHaveLength(5)
       }), { server: { seed } }))
 
+  it.scoped("a page asked for ahead whose request fails is retried at once, not when the consumer gets to it", () =>
+    withClient((admin, server) =>
+      Effect.gen(function*() {
+        yield* server.fault([{ _tag: "Pass" }, { _tag: "Status", status: 500 }], usersPath)
+        const gate = yield* Deferred.make<void>()
+        const fiber = yield* Effect.fork(holdFirstPage(admin.users.list({ limit: 10 }), gate))
+        // the consumer holds page 0; page 1's request fails, and its retry goes out meanwhile
+        const retry = yield* server.awaitRequest(3, usersPath)
+        const requests = yield* server.requests
+        expect(requests[2]!.query.after).toEqual(requests[1]!.query.after)
+        expect(yield* eventually(retry.finished)).toBe(true)
+        yield* Deferred.succeed(gate, undefined)
+        yield* Fiber.join(fiber)
+        expect(yield* server.requests).toHaveLength(6)
+      }), { server: { seed }, client: { retry: Schedule.recurs(1) } }))
+
   it.scoped("readAhead 2: two pages ahead", () =>
     withClient((admin, server) =>
       Effect.gen(function*() {

@@ -10,11 +10,14 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as Fiber from "effect/Fiber"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as RateLimiter from "effect/RateLimiter"
 import * as Redacted from "effect/Redacted"
@@ -74,8 +77,8 @@ export interface Response<A> {
 export interface Requester {
   readonly execute: <A>(call: Call<A>) => Effect.Effect<Response<A>, AdminApiError>
   /**
-   * `execute`, with its first attempt started at once in a fiber of its own, started by `run` (outside of any
-   * fiber: a listing's `Call.onBody`): `response` awaits that attempt and retries it as `execute` would.
+   * `execute`, started at once in fibers that `run` starts (from outside of any fiber: a listing's `Call.onBody`):
+   * the first attempt in one, its retries, if it fails, in another, at once; `response` awaits them.
    */
   readonly start: <A>(call: Call<A>, run: Timeout.Run) => Started<A>
   readonly options: AdminApiConfig.Resolved
@@ -88,8 +91,8 @@ export interface Requester {
  */
 export interface Started<A> {
   readonly response: Effect.Effect<Response<A>, AdminApiError>
-  /** The first attempt's fiber, to interrupt when its response is no longer wanted. */
-  readonly fiber: Fiber.RuntimeFiber<Response<A>, AdminApiError>
+  /** Stops the call (its fibers): its response is no longer wanted. */
+  readonly interrupt: Effect.Effect<void>
 }
 
 const preSendCodes: ReadonlySet<string> = new Set([
@@ -525,14 +528,28 @@ export const make = (
     }
 
     // The first attempt runs in the fiber `run` starts, its timer interrupting that fiber: one fiber per attempt,
-    // as with `execute`. The retries, if any, run in the fiber that awaits `response`.
+    // as with `execute`. If it fails, its retries start at once in a fiber of their own (not when someone awaits
+    // `response`: a listing's consumer may be pages behind).
     const start = <A>(call: Call<A>, run: Timeout.Run): Started<A> => {
       const request = toRequest(call)
       const timer = Timeout.make(options.timeout, onTimeout(call))
-      const fiber = run(attempt(call, request, timer.arm))
+      const first = run(attempt(call, request, timer.arm))
+      let retries: Fiber.RuntimeFiber<Response<A>, AdminApiError> | undefined
+      first.addObserver((exit) => {
+        const outcome = timer.outcome(exit)
+        if (Exit.isSuccess(outcome)) return
+        const error = Cause.failureOption(outcome.cause)
+        if (Option.isSome(error)) retries = run(recover(call, once(call, request))(error.value))
+      })
       return {
-        response: Effect.catchAll(timer.await(fiber), (error) => recover(call, once(call, request))(error)),
-        fiber
+        response: Effect.catchAll(timer.await(first), (error) =>
+          retries === undefined
+            ? Effect.fail(error)
+            : Effect.onInterrupt(Effect.flatten(Fiber.await(retries)), () => Fiber.interrupt(retries!))),
+        interrupt: Effect.zipRight(
+          Fiber.interrupt(first),
+          Effect.suspend(() => retries === undefined ? Effect.void : Fiber.interrupt(retries))
+        )
       }
     }
 

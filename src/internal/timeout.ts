@@ -41,9 +41,10 @@ export interface Timer<E2> {
    * `Effect.timeoutFail`.
    */
   readonly arm: <A, E>(self: Effect.Effect<A, E>) => Effect.Effect<A, E | E2>
+  /** The exit of the fiber that runs `arm(self)`, its interruption by the timer being the `onTimeout` error. */
+  readonly outcome: <A, E>(exit: Exit.Exit<A, E>) => Exit.Exit<A, E | E2>
   /**
-   * The outcome of the fiber that runs `arm(self)`: its exit, its interruption by the timer being the `onTimeout`
-   * error. Interrupting the caller interrupts that fiber and awaits it.
+   * The outcome of the fiber that runs `arm(self)`. Interrupting the caller interrupts that fiber and awaits it.
    */
   readonly await: <A, E>(fiber: Fiber.RuntimeFiber<A, E>) => Effect.Effect<A, E | E2>
 }
@@ -71,15 +72,14 @@ export const make = <E2>(duration: Duration.Duration, onTimeout: () => E2): Time
           })
       )
       : self
+  const outcome = <A, E>(exit: Exit.Exit<A, E>): Exit.Exit<A, E | E2> =>
+    timedOut && Exit.isFailure(exit) && Cause.isInterrupted(exit.cause) ? Exit.fail(onTimeout()) : exit
   const await_ = <A, E>(fiber: Fiber.RuntimeFiber<A, E>) =>
     Effect.async<A, E | E2>((resume) => {
-      fiber.addObserver((exit) => {
-        const timeout = timedOut && Exit.isFailure(exit) && Cause.isInterrupted(exit.cause)
-        resume(timeout ? Effect.fail(onTimeout()) : exit)
-      })
+      fiber.addObserver((exit) => resume(outcome(exit)))
       return Fiber.interrupt(fiber)
     })
-  return { arm, await: await_ }
+  return { arm, outcome, await: await_ }
 }
 
 /**
