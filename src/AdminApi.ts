@@ -201,7 +201,8 @@ const bindList = (
       }
     })
 
-  const pageCall = { method: "GET", decode: decodeEnvelope } as const
+  /** What parsing a page's body needs: its decoder, and the method and path that name it in a decoding error. */
+  const pageDecoding = (prepared: Prepared) => ({ method: "GET", path: prepared.path, decode: decodeEnvelope }) as const
 
   /**
    * The request for one page: its body text is kept as it is, in a box, to be parsed by whoever takes the page. The
@@ -226,7 +227,7 @@ const bindList = (
   })
 
   /** The page of a response to `requestPage`: parsed and decoded when taken. */
-  const fetched = (prepared: Prepared, span: Tracer.Span | undefined) =>
+  const fetched = (decoding: ReturnType<typeof pageDecoding>, span: Tracer.Span | undefined) =>
   (response: Request.Response<Body>): Pagination.Fetched<unknown, AdminApiError> => {
     const body = response.value
     span?.attribute("request.id", response.requestId ?? "")
@@ -234,8 +235,7 @@ const bindList = (
       page: Effect.suspend(() => {
         const text = body.text ?? ""
         body.text = undefined
-        const call = { ...pageCall, path: prepared.path }
-        return Either.match(Request.decodeBody(call, response.status, response.requestId, text), {
+        return Either.match(Request.decodeBody(decoding, response.status, response.requestId, text), {
           onLeft: Effect.fail,
           onRight: (envelope) => Effect.succeed({ data: envelope.data, ...style.cursor(envelope) })
         })
@@ -252,25 +252,28 @@ const bindList = (
       attributes: { "page.index": index }
     }, f)
   const streamOptions = (args: ReadonlyArray<unknown>) =>
-    Either.map(prepare(listName, args, true), (prepared): Pagination.StreamOptions<unknown, AdminApiError, never> => ({
-      fetch: (cursor, index) =>
-        pageSpan(index, (span) =>
-          Effect.map(requester.execute(requestPage(listName, prepared, cursor)), fetched(prepared, span))),
-      // The next page is asked for from the response body, as soon as it has arrived (`Call.onBody`).
-      start: (cursor, index, arrived, run) => {
-        const started = requester.start(
-          requestPage(listName, prepared, cursor, (text) => arrived(style.guess(text))),
-          run
-        )
-        return {
-          page: pageSpan(index, (span) => Effect.map(started.response, fetched(prepared, span))),
-          interrupt: started.interrupt
-        }
-      },
-      cursor: prepared.cursor,
-      readAhead: requester.options.readAhead,
-      path: endpoint.path
-    }))
+    Either.map(prepare(listName, args, true), (prepared): Pagination.StreamOptions<unknown, AdminApiError, never> => {
+      const decoding = pageDecoding(prepared)
+      return {
+        fetch: (cursor, index) =>
+          pageSpan(index, (span) =>
+            Effect.map(requester.execute(requestPage(listName, prepared, cursor)), fetched(decoding, span))),
+        // The next page is asked for from the response body, as soon as it has arrived (`Call.onBody`).
+        start: (cursor, index, arrived, run) => {
+          const started = requester.start(
+            requestPage(listName, prepared, cursor, (text) => arrived(style.guess(text))),
+            run
+          )
+          return {
+            page: pageSpan(index, (span) => Effect.map(started.response, fetched(decoding, span))),
+            interrupt: started.interrupt
+          }
+        },
+        cursor: prepared.cursor,
+        readAhead: requester.options.readAhead,
+        path: endpoint.path
+      }
+    })
 
   /** A listing stream: `Pagination.stream` (pages) or `Pagination.items`, in the listing's span when traced. */
   const listing = <A>(
@@ -292,7 +295,7 @@ const bindList = (
       if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
       return Effect.flatMap(
         requester.execute(requestPage(listPageName, prepared.right, prepared.right.cursor)),
-        (response) => fetched(prepared.right, undefined)(response).page
+        (response) => fetched(pageDecoding(prepared.right), undefined)(response).page
       )
     }).pipe((effect) =>
       traced(`AdminApi.${listPageName}`, { kind: "client", captureStackTrace: false, asParent: true }, () => effect)
