@@ -41,6 +41,8 @@ export interface Timer<E2> {
    * `Effect.timeoutFail`.
    */
   readonly arm: <A, E>(self: Effect.Effect<A, E>) => Effect.Effect<A, E | E2>
+  /** `arm` for a caller that already knows the clock is the live one and the duration fits a timer. */
+  readonly armLive: <A, E>(self: Effect.Effect<A, E>) => Effect.Effect<A, E>
   /** The exit of the fiber that runs `arm(self)`, its interruption by the timer being the `onTimeout` error. */
   readonly outcome: <A, E>(exit: Exit.Exit<A, E>) => Exit.Exit<A, E | E2>
   /**
@@ -57,19 +59,19 @@ export interface Timer<E2> {
 export const make = <E2>(duration: Duration.Duration, onTimeout: () => E2): Timer<E2> => {
   const millis = Duration.toMillis(duration)
   let timedOut = false
+  const armLive = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    Effect.withFiberRuntime((fiber) => {
+      const timer = setTimeout(() => {
+        timedOut = true
+        fiber.unsafeInterruptAsFork(fiber.id())
+      }, Math.max(0, millis))
+      fiber.addObserver(() => clearTimeout(timer))
+      return self
+    })
   const arm = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, E | E2> =>
     millis < maxTimerMillis
       ? Effect.clockWith((clock) =>
-        clock !== liveClock
-          ? Effect.timeoutFail(self, { duration, onTimeout })
-          : Effect.withFiberRuntime((fiber) => {
-            const timer = setTimeout(() => {
-              timedOut = true
-              fiber.unsafeInterruptAsFork(fiber.id())
-            }, Math.max(0, millis))
-            fiber.addObserver(() => clearTimeout(timer))
-            return self
-          })
+        clock !== liveClock ? Effect.timeoutFail(self, { duration, onTimeout }) : armLive(self)
       )
       : self
   const outcome = <A, E>(exit: Exit.Exit<A, E>): Exit.Exit<A, E | E2> =>
@@ -79,7 +81,7 @@ export const make = <E2>(duration: Duration.Duration, onTimeout: () => E2): Time
       fiber.addObserver((exit) => resume(outcome(exit)))
       return Fiber.interrupt(fiber)
     })
-  return { arm, outcome, await: await_ }
+  return { arm, armLive, outcome, await: await_ }
 }
 
 /**
@@ -99,7 +101,7 @@ export const timeoutFail = <A, E, E2>(
       ? Effect.timeoutFail(self, { duration, onTimeout })
       : Effect.uninterruptibleMask((restore) => {
         const timer = make(duration, onTimeout)
-        return Effect.flatMap(Effect.fork(restore(timer.arm(self))), timer.await)
+        return Effect.flatMap(Effect.fork(restore(timer.armLive(self))), timer.await)
       })
   )
 }
