@@ -7,7 +7,6 @@
  */
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Cause from "effect/Cause"
@@ -28,6 +27,7 @@ import type * as AdminApiConfig from "../AdminApiConfig.js"
 import type { AdminApiError } from "../AdminApiError.js"
 import * as Errors from "../AdminApiError.js"
 import * as Retry from "../Retry.js"
+import * as Body from "./body.js"
 import { formatIssue } from "./issues.js"
 import * as Timeout from "./timeout.js"
 import { traced } from "./tracing.js"
@@ -346,7 +346,7 @@ export const make = (
       response: HttpClientResponse.HttpClientResponse,
       headers: Headers.Headers
     ): Effect.Effect<string, Errors.ConnectionError | Errors.ResponseDecodeError> => {
-      const toConnectionError = (error: HttpClientError.ResponseError) =>
+      const toConnectionError = (error: { readonly cause?: unknown }) =>
         new Errors.ConnectionError({
           method: call.method,
           path: call.path,
@@ -361,10 +361,11 @@ export const make = (
       const limit = isError ? Math.min(maxErrorBodyBytes, options.maxResponseBytes) : options.maxResponseBytes
       const length = Number(header(headers, "content-length") ?? Number.NaN)
       if (Number.isFinite(length) && length <= limit) {
-        // The bytes, decoded here as `text` would (UTF-8, a BOM dropped). Not `text`: it hands the string over through
-        // a completed `Deferred`, and V8 then keeps every page's text alive until the next full collection (each
-        // one copied out of the young generation on the way); an `ArrayBuffer` kept so is a small object.
-        return Effect.mapBoth(response.arrayBuffer, {
+        // The bytes (`Body.bytes`: without the platform's per-response cache where it can), decoded here as `text`
+        // would (UTF-8, a BOM dropped). Not `text`: it hands the string over through a completed `Deferred`, and V8
+        // then keeps every page's text alive until the next full collection (each one copied out of the young
+        // generation on the way); an `ArrayBuffer` kept so is a small object.
+        return Effect.mapBoth(Body.bytes(response), {
           onFailure: toConnectionError,
           onSuccess: (bytes) => decoder.decode(bytes)
         })
