@@ -36,6 +36,24 @@ const agree = <A, I>(name: string, schema: Schema.Schema<A, I, never>) =>
   })
 
 describe("internal/decode", () => {
+  it.each([
+    ["generated code", true],
+    ["closures (no new Function)", false]
+  ])("an input with an inherited enumerable key is copied, as Effect's parser builds it (%s)", (_, generate) => {
+    const schema = Schema.Struct({ id: Schema.String, n: Schema.optional(Schema.Number) })
+    const fast = Decode.decodeUnknownEither(schema, { generate })
+    const slow = ParseResult.decodeUnknownEither(schema)
+    const plain = { id: "a", n: 1 }
+    expect(fast(plain)).toStrictEqual(Either.right(plain))
+    expect(Either.getOrThrow(fast(plain))).toBe(plain) // nothing unknown: the input itself
+    const inheriting: Record<string, unknown> = Object.create({ extra: 1 })
+    inheriting.id = "a"
+    const decoded = Either.getOrThrow(fast(inheriting))
+    expect(decoded).not.toBe(inheriting)
+    expect(decoded).toStrictEqual(Either.getOrThrow(slow(inheriting)))
+    expect(decoded).toStrictEqual({ id: "a" })
+  })
+
   agree("OrganizationUser", Common.OrganizationUser)
   agree("ProjectUser", ProjectsUsers.ProjectUser)
   agree("Project", Projects.Project)
