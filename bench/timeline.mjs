@@ -8,16 +8,19 @@
 // when each happens, and prints how long each step between two events took (median, 90th percentile, total over the
 // pages). The events:
 //
-//   send     fetch() called (the request starts)      hdr      its headers arrived (fetch resolved)
+//   send     fetch() called (the request starts)      wire     its head written to the socket (undici's
+//   hdr      its response's headers arrived                    `sendHeaders` diagnostics channel)
 //   read     the body read asked for                  body     the whole body arrived (the read resolved)
 //   parse    JSON.parse of a page started             parsed   JSON.parse done
 //   chunk    the consumer got the page's items
 //
-// A reading-ahead client shows `send` right after `body` (the next request goes out before the page is parsed);
-// a step whose total is far above its median has stalls (GC, a busy thread when a response arrives). The wrapping
-// costs a little: compare contenders with the numbers of bench/run.mjs, and steps with this. The steps are those of
-// a second run in the process; the first (printed too) also pays for compiling the code it runs.
+// A reading-ahead client shows `send` right after `body`, and `wire` before `parse` (the next request is on the wire
+// before the page is parsed); a step whose total is far above its median has stalls (GC, a busy thread when a
+// response arrives). The wrapping costs a little: compare contenders with the numbers of bench/run.mjs, and steps
+// with this. The steps are those of a second run in the process; the first (printed too) also pays for compiling the
+// code it runs.
 import { spawn } from "node:child_process"
+import * as diagnostics from "node:diagnostics_channel"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -45,6 +48,7 @@ const baseUrl = `http://127.0.0.1:${server.port}/v1`
 const events = []
 const now = () => performance.now()
 const record = (name) => events.push([name, now()])
+diagnostics.subscribe("undici:client:sendHeaders", () => record("wire"))
 const fetch0 = globalThis.fetch
 globalThis.fetch = (url, init) => {
   record("send")

@@ -77,6 +77,8 @@ describe("bench/timeline.mjs", () => {
       steps.find((line) => line.startsWith(`${step} `))?.slice(step.length).trim().split(/\s+/)[0]
     expect(count("read → body")).toBe("5")
     expect(count("parse → parsed")).toBe("5")
+    // every request is seen going out on the socket (undici's diagnostics channel)
+    expect(count("send → wire")).toBe("5")
   }, 60_000)
 })
 
