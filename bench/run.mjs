@@ -594,11 +594,11 @@ const A_NOTES = [
   "the decoded cursor of the one before, so a wrong guess costs a request, never an item. Each request still goes",
   "through `@effect/platform`'s `HttpClient`: the reference row (the floor's loop on Effect + `FetchHttpClient`,",
   "validating nothing) shows what that transport costs on its own. The library reads a fetch response's body from its",
-  "web `Response` directly (src/internal/body.ts), not through the platform's `response.text`, which builds an",
-  "`Effect.cached` per response: the reference pays that, about 100 µs of CPU per page. Reading ahead hides the",
-  "library's parsing, decoding and checking behind the server's work, not the transport's own cost, which is on the",
-  "chain of requests. `node bench/timeline.mjs [--contender lib|floor]` times each step of a page (request sent, on",
-  "the wire, headers, body, parse, items) to show where it goes."
+  "web `Response` directly (src/internal/body.ts), not through the platform's body getters (`text`, `arrayBuffer`),",
+  "each an `Effect.cached` built per response: the reference pays that (`text`), about 100 µs of CPU per page with an",
+  "in-memory fetch. Reading ahead hides the library's parsing, decoding and checking behind the server's work, not the",
+  "transport's own cost, which is on the chain of requests. `node bench/timeline.mjs [--contender lib|floor]` times",
+  "each step of a page (request sent, on the wire, headers, body, parse, items) to show where it goes."
 ]
 
 /** A panel of horizontal bars with min–max whiskers and optional reference lines. */
