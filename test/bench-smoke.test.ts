@@ -3,6 +3,8 @@
  * written to a temporary folder (never to the repository's BENCHMARKS.md), must succeed and report every
  * contender and every scenario. The smoke run never fails on the benchmark's goals, only on errors.
  *
+ * The diagnostics beside it (bench/timeline.mjs, bench/inprocess.mjs) get a tiny run each too.
+ *
  * Also checks the AST-compiled decoder that scenario D measures (bench/compile.mjs) against Effect's own
  * parser on thousands of mutated users: same accepted set, same output, same errors (and, for the
  * validate-only variant, the same accepted set).
@@ -79,6 +81,16 @@ describe("bench/timeline.mjs", () => {
     expect(count("parse → parsed")).toBe("5")
     // every request is seen going out on the socket (undici's diagnostics channel)
     expect(count("send → wire")).toBe("5")
+  }, 60_000)
+})
+
+describe("bench/inprocess.mjs", () => {
+  it.each(["floor", "sdk", "platform", "lib"])("lists every user of an in-memory fetch, checksum checked (%s)", async (contender) => {
+    const result = await run([path.join(root, "bench", "inprocess.mjs"), "--contender", contender, "--pages", "5", "--runs", "2"])
+    expect(result.code, `bench/inprocess.mjs failed:\n${result.stdout}\n${result.stderr}`).toBe(0)
+    expect(result.stdout.trim()).toMatch(
+      new RegExp(`^${contender} +µs per page \\(5 pages of 100, 2 runs\\): wall min \\d+ median \\d+; cpu min \\d+ median \\d+$`)
+    )
   }, 60_000)
 })
 
