@@ -304,34 +304,35 @@ const pull = <A, E, R>(
       return undefined
     }
     const progress: Progress = { cursor: options.cursor, index: 0, done: false }
+    /** The listing fails with `error`, and stops. */
+    const stop = (error: E | PaginationError): Effect.Effect<never, Option.Option<E | PaginationError>> => {
+      progress.done = true
+      return Effect.fail(Option.some(error))
+    }
     /** Page `progress.index`, decoded and checked; then the listing goes on after it, or stops. */
     const advance = (page: Effect.Effect<Page<A>, E>): Effect.Effect<Page<A>, Option.Option<E | PaginationError>> => {
       const index = progress.index
-      return Effect.flatMap(page, (decoded) => {
-        const error = guard(decoded, index)
-        return error === undefined ? Effect.succeed(decoded) : Effect.fail(error)
-      }).pipe(
-        Effect.mapBoth({
-          onFailure: (error) => {
-            progress.done = true
-            return Option.some(error)
-          },
-          onSuccess: (page) => {
-            progress.cursor = page.nextCursor
-            progress.index = index + 1
-            progress.done = !page.hasMore
-            return page
-          }
-        })
-      )
+      return Effect.matchEffect(page, {
+        onFailure: stop,
+        onSuccess: (decoded) => {
+          const error = guard(decoded, index)
+          if (error !== undefined) return stop(error)
+          progress.cursor = decoded.nextCursor
+          progress.index = index + 1
+          progress.done = !decoded.hasMore
+          return Effect.succeed(decoded)
+        }
+      })
     }
-    if (options.readAhead > 0) return prefetching(options, progress, advance)
+    if (options.readAhead > 0) return prefetching(options, progress, advance, stop)
     // Strictly one after another.
     return Effect.succeed(Effect.suspend(() =>
       progress.done
         ? Effect.fail(Option.none())
-        : Effect.flatMap(Effect.mapError(options.fetch(progress.cursor, progress.index), Option.some), (fetched) =>
-          advance(fetched.page))
+        : Effect.matchEffect(options.fetch(progress.cursor, progress.index), {
+          onFailure: stop,
+          onSuccess: (fetched) => advance(fetched.page)
+        })
     ))
   })
 
@@ -371,7 +372,8 @@ interface Slot<A, E> {
 const prefetching = <A, E, R>(
   options: StreamOptions<A, E, R>,
   progress: Progress,
-  advance: (page: Effect.Effect<Page<A>, E>) => Effect.Effect<Page<A>, Option.Option<E | PaginationError>>
+  advance: (page: Effect.Effect<Page<A>, E>) => Effect.Effect<Page<A>, Option.Option<E | PaginationError>>,
+  stop: (error: E) => Effect.Effect<never, Option.Option<E | PaginationError>>
 ): Effect.Effect<Effect.Effect<Page<A>, Option.Option<E | PaginationError>, R>, never, Scope.Scope | R> =>
   Effect.gen(function*() {
     const runtime = yield* Effect.runtime<R>()
@@ -445,21 +447,15 @@ const prefetching = <A, E, R>(
         ask(cursor, next)
         askedNow = true
       }
-      return head.started.page.pipe(
-        Effect.onError(() =>
-          Effect.sync(() => {
-            progress.done = true
-          })
-        ),
-        Effect.mapError(Option.some),
+      return Effect.matchEffect(head.started.page, {
+        onFailure: stop,
         // The transport puts a request on the wire over several microtasks. A request asked for from `arrived` is
         // on its way before this fiber resumes (through Effect's scheduler, after those microtasks); one asked for
         // just now, in this same run, is let out first (a turn of the event loop) rather than wait for this page to
         // be parsed and decoded. `bench/timeline.mjs` shows both: `body → send` and `send → wire`.
-        Effect.flatMap((fetched) =>
+        onSuccess: (fetched) =>
           askedNow ? Effect.zipRight(afterPendingWork, advance(fetched.page)) : advance(fetched.page)
-        )
-      )
+      })
     })
     return pull
   })
