@@ -9,12 +9,9 @@
 // checksum), spends `--work` ms per page (scenario B), and, with `--sample-every`, records
 // the heap after `gc()` every N items (scenario C).
 import { setTimeout as sleep } from "node:timers/promises"
+import { arg } from "./args.mjs"
 import { expectedChecksum } from "./users.mjs"
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf("--" + name)
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
-}
 const contender = arg("contender")
 const scenario = arg("scenario", "?")
 const port = Number(arg("port"))

@@ -14,12 +14,9 @@
 //   for i in 1 2 3; do for c in floor sdk platform lib; do node bench/inprocess.mjs --contender $c; done; done
 //
 // Reading ahead gains nothing here (a response is there at once): this measures cost, not overlap.
+import { arg } from "./args.mjs"
 import { expectedChecksum, makePage, userIndex } from "./users.mjs"
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf("--" + name)
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
-}
 const contender = arg("contender", "lib")
 const pageCount = Number(arg("pages", "1000"))
 const runs = Number(arg("runs", "10"))

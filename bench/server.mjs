@@ -13,12 +13,9 @@
 // SIGTERM/SIGINT, and in any case after `--max-seconds` (default 1200).
 import http from "node:http"
 import { setTimeout as sleep } from "node:timers/promises"
+import { arg } from "./args.mjs"
 import { makePage, userIndex } from "./users.mjs"
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf("--" + name)
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
-}
 const total = Number(arg("users", "100000"))
 const latency = Number(arg("latency", "0"))
 const key = arg("key", "sk-admin-bench")

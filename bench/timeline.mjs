@@ -23,12 +23,9 @@ import { spawn } from "node:child_process"
 import * as diagnostics from "node:diagnostics_channel"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { arg } from "./args.mjs"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf("--" + name)
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback
-}
 const contender = arg("contender", "lib")
 const users = Number(arg("users", "20000"))
 const latency = Number(arg("latency", "0"))
