@@ -4,20 +4,24 @@
  * `HttpClientResponse.arrayBuffer` (like `text` and `json`) is an `Effect.cached` made for each response with
  * `Effect.runSync`: a fiber, a synchronized ref with its semaphore, a `Deferred`. Listing 100,000 users from an
  * in-memory `fetch` (no network), that was about 100 µs of CPU per page of 100 users on the benchmark's machine,
- * a fifth of the whole listing's CPU, next to about 300 µs for the page's `JSON.parse`; and this client reads each
- * body exactly once. A response of
- * `@effect/platform`'s fetch client carries the web `Response` it was made from: its bytes are then read from that
- * directly, under the platform's own interruption handling (the request is aborted if the read is interrupted).
- * Any other response (another client, a later platform whose responses look different) goes through
- * `response.arrayBuffer`, as before. `test/body.test.ts` checks that `FetchHttpClient`'s responses take the direct
- * way, so that an upgrade of the platform that changes them fails a test instead of silently slowing down.
+ * a fifth of the whole listing's CPU, next to about 300 µs for the page's `JSON.parse` (`bench/inprocess.mjs`); and
+ * this client reads each body exactly once. A response of `@effect/platform`'s fetch client carries the web
+ * `Response` it was made from: its bytes are then read from that directly, under the platform's own interruption
+ * handling (`applyInterrupt`: the request is aborted if the read is interrupted). Any other response (another
+ * client, a later platform whose responses look different) goes through `response.arrayBuffer`, as before.
+ * `test/body.test.ts` checks that `FetchHttpClient`'s responses take the direct way, so that an upgrade of the
+ * platform that changes them fails a test instead of silently slowing down.
  *
  * @internal
  */
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 
-/** The one failure of a body read: what the transport threw. */
+/**
+ * The one failure of a body read: what the transport threw.
+ *
+ * @internal
+ */
 export interface BodyError {
   readonly cause: unknown
 }
