@@ -48,6 +48,15 @@ const webSource = (u: unknown): Response | undefined => {
   return source instanceof WebResponse ? source : undefined
 }
 
+/** The web `Response` to read `response` from directly, and the platform's wrapper around it if there is one. */
+const direct = (
+  response: HttpClientResponse.HttpClientResponse
+): { readonly source: Response; readonly interruptible: Interruptible | undefined } | undefined => {
+  const interruptible = isInterruptible(response) ? response : undefined
+  const source = webSource(interruptible === undefined ? response : interruptible.original)
+  return source === undefined ? undefined : { source, interruptible }
+}
+
 /**
  * How `bytes` reads this response: `"direct"` from the web `Response`, or `"platform"` through
  * `response.arrayBuffer`.
@@ -55,7 +64,7 @@ const webSource = (u: unknown): Response | undefined => {
  * @internal
  */
 export const readPath = (response: HttpClientResponse.HttpClientResponse): "direct" | "platform" =>
-  webSource(isInterruptible(response) ? response.original : response) !== undefined ? "direct" : "platform"
+  direct(response) !== undefined ? "direct" : "platform"
 
 /**
  * The whole body of `response`, read once.
@@ -63,9 +72,9 @@ export const readPath = (response: HttpClientResponse.HttpClientResponse): "dire
  * @internal
  */
 export const bytes = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<ArrayBuffer, BodyError> => {
-  const interruptible = isInterruptible(response) ? response : undefined
-  const source = webSource(interruptible === undefined ? response : interruptible.original)
-  if (source === undefined) return Effect.mapError(response.arrayBuffer, (error) => ({ cause: error.cause }))
+  const way = direct(response)
+  if (way === undefined) return Effect.mapError(response.arrayBuffer, (error) => ({ cause: error.cause }))
+  const { interruptible, source } = way
   const read = Effect.tryPromise({ try: () => source.arrayBuffer(), catch: (cause): BodyError => ({ cause }) })
   return interruptible === undefined ? read : interruptible.applyInterrupt(read)
 }
