@@ -32,25 +32,18 @@ const get = (server: FakeAdminServer.FakeAdminServer, path: string) =>
 const text = (bytes: ArrayBuffer) => new TextDecoder().decode(bytes)
 
 describe("internal/body", () => {
-  it.scoped("FetchHttpClient's responses are read from their web Response; the bytes are the body", () =>
-    Effect.gen(function*() {
-      const server = yield* FakeAdminServer.make({ seed: orgSeed })
-      const response = yield* get(server, "/organization/users?limit=3")
-      expect(Body.readPath(response)).toBe("direct")
-      const body = JSON.parse(text(yield* Body.bytes(response)))
-      expect(body.data.map((u: { id: string }) => u.id)).toEqual(orgSeed.users.slice(0, 3).map((u) => u.id))
-    }).pipe(Effect.provide(FetchHttpClient.layer)))
-
-  it.scoped("any other response is read through the platform's arrayBuffer; same bytes", () =>
-    Effect.gen(function*() {
-      const server = yield* FakeAdminServer.make({ seed: orgSeed })
-      const response = yield* get(server, "/organization/users?limit=3")
-      expect(Body.readPath(response)).toBe("platform")
-      const body = JSON.parse(text(yield* Body.bytes(response)))
-      expect(body.data).toHaveLength(3)
-    }).pipe(Effect.provide(opaqueClientLayer)))
-
+  // FetchHttpClient's responses are read from their web Response ("direct"); any other through the platform's
+  // arrayBuffer ("platform").
   for (const [name, layer] of [["direct", FetchHttpClient.layer], ["platform", opaqueClientLayer]] as const) {
+    it.scoped(`${name}: the bytes are the body`, () =>
+      Effect.gen(function*() {
+        const server = yield* FakeAdminServer.make({ seed: orgSeed })
+        const response = yield* get(server, "/organization/users?limit=3")
+        expect(Body.readPath(response)).toBe(name)
+        const body = JSON.parse(text(yield* Body.bytes(response)))
+        expect(body.data.map((u: { id: string }) => u.id)).toEqual(orgSeed.users.slice(0, 3).map((u) => u.id))
+      }).pipe(Effect.provide(layer)))
+
     it.scoped(`${name}: a connection reset during the body fails the read with the transport's cause`, () =>
       Effect.gen(function*() {
         const server = yield* FakeAdminServer.make({ seed: orgSeed })
