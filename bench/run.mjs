@@ -188,6 +188,9 @@ const log = (...xs) => console.log(...xs)
 const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1))
 const pass = (ok) => (ok ? "PASS" : "FAIL")
 
+/** Counts the contender runs of the whole benchmark, in the order they ran (for the raw log). */
+let sequence = 0
+
 const runContenders = async (scenario, cfg) => {
   const server = await startServer(cfg)
   const results = Object.fromEntries(CONTENDERS.map((c) => [c.id, []]))
@@ -202,7 +205,7 @@ const runContenders = async (scenario, cfg) => {
           ...(cfg.sampleEvery ? ["--sample-every", String(cfg.sampleEvery)] : [])
         ]
         const res = await runNode(args, { timeoutMs: smoke ? 60_000 : 600_000 })
-        results[c.id].push(res)
+        results[c.id].push({ ...res, seq: sequence++ })
         log(`  ${scenario} run ${r + 1}/${cfg.runs}  ${c.short.padEnd(20)} ${fmtMs(res.wallMs).padStart(7)} ms` +
           `  (cpu ${fmtMs(res.cpuMs)} ms)`)
       }
@@ -558,7 +561,7 @@ const writeMarkdown = (report) => {
   for (const [s, rep] of Object.entries({ A, B, C })) {
     if (!rep) continue
     const all = CONTENDERS.flatMap((c) => rep.results[c.id].map((r, i) => ({ ...r, i })))
-    all.sort((a, b) => a.i - b.i)
+    all.sort((a, b) => a.seq - b.seq)
     for (const r of all) {
       L.push(`${s} run ${r.i + 1} ${r.contender.padEnd(6)} wall ${ms(r.wallMs).padStart(7)} ms  cpu ${ms(r.cpuMs).padStart(7)} ms  ` +
         `${r.items} items / ${r.pages} pages`)
