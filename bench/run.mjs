@@ -235,8 +235,25 @@ const scenarioA = async () => {
     goals.push({ text: `effect-openai-admin vs floor: ${vsFloor.toFixed(2)}x the floor's wall time (goal <= ${GOALS.A_vsFloor}x)`,
       ok: vsFloor <= GOALS.A_vsFloor })
   }
-  return { cfg, results, wall, goals }
+  return { cfg, results, wall, goals, rounds: perRound(results, cfg.runs) }
 }
+
+/**
+ * The ratios of each round alone (the contenders run back to back, in rotating order): how much of a goal's margin
+ * the machine's drift from round to round can take. Information only: the goals use each contender's median.
+ */
+const perRound = (results, runs) => {
+  const ratio = (a, b) =>
+    has(a, b) ? Array.from({ length: runs }, (_, r) => results[a][r].wallMs / results[b][r].wallMs) : []
+  return [
+    { name: "library ÷ floor", ratios: ratio("lib", "floor") },
+    { name: "SDK ÷ library", ratios: ratio("sdk", "lib") }
+  ].filter((x) => x.ratios.length > 0)
+}
+const roundsText = (rounds) =>
+  rounds.map(({ name, ratios }) =>
+    `${name} ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)} (median ${median(ratios).toFixed(2)})`
+  ).join("; ")
 
 const scenarioB = async () => {
   const cfg = SCENARIOS.B
@@ -462,6 +479,11 @@ const writeMarkdown = (report) => {
     L.push("")
     L.push(...goalLines(A.goals))
     L.push("")
+    if (A.rounds.length > 0) {
+      L.push(`Round by round (the contenders back to back, in rotating order), for the spread only (the goals compare`)
+      L.push(`medians): ${roundsText(A.rounds)}.`)
+      L.push("")
+    }
     L.push(...A_NOTES)
     L.push("")
   }
@@ -800,6 +822,7 @@ const main = async () => {
   }
   if (report.A) printWall("A", report.A)
   if (report.A) for (const g of report.A.goals) (goals.push(g), log(`  ${pass(g.ok)}  ${g.text}`))
+  if (report.A && report.A.rounds.length > 0) log(`  round by round: ${roundsText(report.A.rounds)}`)
   if (report.B) printWall("B", report.B, `  (limit max(latency, work) × pages = ${ms(report.B.limitMs)} ms)`)
   if (report.B) for (const g of report.B.goals) (goals.push(g), log(`  ${pass(g.ok)}  ${g.text}`))
   if (report.C) {
